@@ -1,0 +1,75 @@
+# newsmon: `make run` runs the monitor, `make test` passes the tests. `make help` lists the rest.
+# Every target sets up what it needs (virtualenv, Kafka jars, Prometheus for tests), idempotently.
+# Recipe output that is not the product goes to stderr: `make run ONCE=1` keeps stdout for alerts.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+NEWSMON := $(VENV)/bin/newsmon
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+STAMP := $(VENV)/.installed
+JARS_STAMP := deploy/kafka/libs/.pom.sha256
+PYTEST_ARGS ?=
+
+.PHONY: help setup setup-python setup-kafka setup-prometheus run test test-unit test-integration test-e2e \
+        bench kafka-up kafka-down topics schemas check-rules clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+$(STAMP): services/pyproject.toml services/constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "newsmon needs Python 3.11+" >&2; exit 1; }
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV) >&2
+	@$(PY) -m pip install -q --upgrade pip >&2
+	@$(PY) -m pip install -q -c services/constraints.txt -e 'services[test]' >&2
+	@touch $@
+
+setup-python: $(STAMP) ## the virtualenv with newsmon and its pinned dependencies
+
+setup-kafka: setup-python ## the Kafka jars from Maven Central (once, into deploy/kafka/libs)
+	@$(PY) -m newsmon.local_kafka fetch >&2
+
+setup-prometheus: ## Debian's prometheus and promtool (for the tests)
+	@command -v prometheus >/dev/null && command -v promtool >/dev/null || \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq prometheus; } >&2
+
+setup: setup-python setup-kafka ## everything `make run` needs
+
+run: setup ## start Kafka and a worker, ingest the samples, print alerts (ONCE=1 INPUT=path: once, as JSON)
+	@$(NEWSMON) run $(if $(ONCE),--once) $(INPUT)
+
+test: setup setup-prometheus ## every test: unit, agents, integration and end-to-end, on a real broker
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+test-unit: setup-python ## the tests that need no broker
+	@$(PY) -m pytest tests/unit $(PYTEST_ARGS)
+
+test-integration: setup setup-prometheus ## the tests on the real broker and Prometheus
+	@$(PY) -m pytest tests/agents tests/integration $(PYTEST_ARGS)
+
+test-e2e: setup ## the end-to-end tests
+	@$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
+bench: setup ## throughput and latency of the whole pipeline against a bare in-process loop
+	@$(NEWSMON) bench
+
+kafka-up: setup ## start the local broker (127.0.0.1:19092, data in var/kafka)
+	@$(PY) -m newsmon.local_kafka up
+
+kafka-down: setup-python ## stop the local broker
+	@$(PY) -m newsmon.local_kafka down
+
+topics: setup-python ## create the topics on NEWSMON_KAFKA_BOOTSTRAP
+	@$(NEWSMON) topics create
+
+schemas: setup-python ## regenerate schemas/*.schema.json from the record models
+	@$(NEWSMON) schemas write
+
+check-rules: setup-prometheus ## promtool checks of the Prometheus config, rules and rule tests
+	@promtool check config deploy/prometheus/prometheus.yml
+	@promtool test rules deploy/prometheus/rules/newsmon.rules.test.yml
+
+clean: ## remove local state (broker data, virtualenv, jars)
+	rm -rf var $(VENV) deploy/kafka/libs

@@ -1,0 +1,56 @@
+"""Every newsmon_* metric, declared once. Labels are bounded: stage, reason, rule, severity."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, Info
+
+from newsmon import __version__
+from newsmon.records import DeadLetter
+
+STAGES = ("ingest", "normalize", "enrich", "alert")
+DEADLETTER_REASONS = DeadLetter.model_fields["reason"].annotation.__args__  # type: ignore[union-attr]
+SEVERITIES = ("low", "medium", "high", "critical")
+
+# Seconds: sub-millisecond rule checks up to multi-second NLP batches and end-to-end waits.
+_PROCESSING_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+_E2E_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300)
+
+
+class Metrics:
+    """The metric objects, bound to one registry (a private one in tests)."""
+
+    def __init__(self, registry: CollectorRegistry | None = None, rules: tuple[str, ...] = ()) -> None:
+        kw = {"namespace": "newsmon", "registry": registry} if registry is not None else {"namespace": "newsmon"}
+        self.build_info = Info("build", "newsmon version", **kw)
+        self.build_info.info({"version": __version__})
+        self.articles_in = Counter("articles_in", "Messages a stage received", ["stage"], **kw)
+        self.articles_out = Counter("articles_out", "Articles a stage passed on", ["stage"], **kw)
+        self.deadletters = Counter("deadletter_messages", "Messages sent to news.deadletter", ["stage", "reason"], **kw)
+        self.duplicates = Counter("duplicate_articles", "Articles dropped as duplicates of one seen before", **kw)
+        self.processing_seconds = Histogram(
+            "processing_seconds", "Time a stage spent on one message (batch time / batch size for enrich)",
+            ["stage"], buckets=_PROCESSING_BUCKETS, **kw,
+        )
+        self.alerts = Counter("alerts", "Alerts raised", ["rule", "severity"], **kw)
+        self.end_to_end_seconds = Histogram(
+            "end_to_end_seconds", "From ingest to alert sent", buckets=_E2E_BUCKETS, **kw,
+        )
+        for stage in STAGES:
+            self.articles_in.labels(stage=stage)
+            self.articles_out.labels(stage=stage)
+            self.processing_seconds.labels(stage=stage)
+        for reason in DEADLETTER_REASONS:
+            self.deadletters.labels(stage="normalize", reason=reason)
+        for rule in rules:
+            for severity in SEVERITIES:
+                self.alerts.labels(rule=rule, severity=severity)
+
+
+@lru_cache(maxsize=1)
+def default_metrics() -> Metrics:
+    """The process's metrics on the default registry, which the worker's /metrics serves."""
+    from newsmon.alerting import RULES
+
+    return Metrics(rules=tuple(RULES))

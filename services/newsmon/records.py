@@ -1,0 +1,174 @@
+"""One record type per topic. `schemas/<topic>.schema.json` is generated from these
+models (`newsmon schemas write`) and a test keeps the two identical."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from newsmon import topics
+
+IsoTime = str  # RFC 3339 date-time, UTC, e.g. 2026-11-24T19:21:32.123456Z
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def to_json_dict(self) -> dict:
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class RawArticle(_Record):
+    """What a source publishes to news.articles.raw."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
+
+    text: str = Field(min_length=1, description="article body, plain text")
+    id: str | None = Field(None, min_length=1, max_length=512, description="the source's id; derived from the content when absent")
+    title: str | None = None
+    url: str | None = None
+    source: str | None = Field(None, description="name of the feed, file or site")
+    published: str | None = Field(None, description="publication time as the source gave it")
+    language: str | None = Field(None, description="language hint from the source (ISO 639-1)")
+
+
+class ArticleCore(_Record):
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: str | None = None
+    language: str = Field(description="ISO 639-1 code, 'und' when unknown")
+    language_score: float = Field(ge=0, le=1)
+    fingerprint: str = Field(description="hash of the normalised text; equal for duplicates")
+    ingested_at: IsoTime | None = Field(None, description="timestamp of the raw Kafka message")
+    raw_position: str | None = Field(None, description="partition/offset of the message in news.articles.raw")
+
+
+class NormalizedArticle(ArticleCore):
+    """news.articles.normalized: valid, language-tagged, keyed by fingerprint."""
+
+    normalized_at: IsoTime
+
+
+class Place(_Record):
+    geonameid: int | None = None
+    name: str
+    country_code: str | None = Field(None, min_length=2, max_length=2)
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    feature: Literal["country", "city", "region"]
+
+
+class Entity(_Record):
+    text: str = Field(description="the mention as written")
+    label: Literal["PER", "LOC", "ORG"]
+    start: int = Field(ge=0, description="character offset into the article text")
+    end: int = Field(ge=1, description="exclusive character offset; text == article.text[start:end]")
+    canonical: str = Field(description="one name for all spellings of the entity")
+    place: Place | None = Field(None, description="for LOC: where it is, when resolved")
+
+
+class Topic(_Record):
+    code: str = Field(pattern=r"^medtop:\d{8}$", description="IPTC Media Topic")
+    label: str
+    score: float = Field(ge=0, le=1)
+    evidence: list[str] = Field(default_factory=list, description="terms that matched")
+
+
+FactKind = Literal["killed", "injured", "missing", "drones", "missiles"]
+
+
+class Fact(_Record):
+    kind: FactKind
+    number: int = Field(ge=0)
+    lower_bound: bool = Field(description="the text says 'at least' (setidaknya, more than, ...)")
+    text: str = Field(description="the span the number was read from")
+    start: int = Field(ge=0)
+    end: int = Field(ge=1)
+    qualifier: str | None = Field(None, description="for weapons: launched, intercepted, ...")
+
+
+class EnrichedArticle(ArticleCore):
+    """news.articles.enriched."""
+
+    entities: list[Entity]
+    topics: list[Topic] = Field(description="best first")
+    facts: list[Fact]
+    ner_model: str = Field(description="which entity extractor ran")
+    enriched_at: IsoTime
+
+
+Severity = Literal["low", "medium", "high", "critical"]
+
+
+class Count(_Record):
+    number: int = Field(ge=0)
+    lower_bound: bool
+
+
+class AlertPlace(_Record):
+    name: str
+    country_code: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+class Alert(_Record):
+    """news.alerts, compacted: the latest alert per alert_id."""
+
+    alert_id: str = Field(description="stable: the same article and rule give the same id")
+    rule: str
+    severity: Severity
+    headline: str = Field(description="one line for a person")
+    article_id: str
+    title: str | None = None
+    url: str | None = None
+    language: str
+    topic: Topic
+    places: list[AlertPlace]
+    persons: list[str]
+    organisations: list[str]
+    killed: Count | None = None
+    injured: Count | None = None
+    missing: Count | None = None
+    published: str | None = None
+    ingested_at: IsoTime | None = None
+    created_at: IsoTime
+
+
+DeadLetterReason = Literal[
+    "undecodable_bytes",
+    "invalid_json",
+    "not_an_object",
+    "missing_text",
+    "empty_text",
+    "wrong_type",
+    "text_too_large",
+    "schema_violation",
+    "processing_error",
+]
+
+
+class DeadLetter(_Record):
+    """news.deadletter: a message newsmon could not process, kept whole."""
+
+    reason: DeadLetterReason
+    error: str = Field(description="what was wrong, for a person")
+    stage: Literal["normalize", "enrich", "alert"]
+    source_topic: str
+    source_partition: int = Field(ge=0)
+    source_offset: int = Field(ge=0)
+    original_base64: str = Field(description="the original message value, base64")
+    received_at: IsoTime
+
+
+RECORD_BY_TOPIC: dict[str, type[_Record]] = {
+    topics.RAW: RawArticle,
+    topics.NORMALIZED: NormalizedArticle,
+    topics.ENRICHED: EnrichedArticle,
+    topics.ALERTS: Alert,
+    topics.DEADLETTER: DeadLetter,
+}

@@ -1,0 +1,81 @@
+from support import assert_valid
+
+from newsmon import topics
+from newsmon.alerting import alert_id, casualty_severity, evaluate, largest
+from newsmon.records import Count, EnrichedArticle, Entity, Fact, Place, Topic
+
+TEXT = "At least 3 people were killed and 20 injured when shells hit Kharkiv, Ukraine, said Ihor Terekhov."
+KHARKIV = Place(geonameid=706483, name="Kharkiv", country_code="UA", latitude=49.98, longitude=36.25, feature="city")
+UKRAINE = Place(geonameid=690791, name="Ukraine", country_code="UA", latitude=49.0, longitude=32.0, feature="country")
+CONFLICT = Topic(code="medtop:16000000", label="conflict, war and peace", score=0.9, evidence=["shells", "killed"])
+SPORT = Topic(code="medtop:15000000", label="sport", score=0.8, evidence=["match"])
+
+
+def span(word: str) -> tuple[int, int]:
+    start = TEXT.index(word)
+    return start, start + len(word)
+
+
+def entity(word, label, canonical=None, place=None) -> Entity:
+    start, end = span(word)
+    return Entity(text=word, label=label, start=start, end=end, canonical=canonical or word, place=place)
+
+
+def fact(kind, word, number, lower_bound=False) -> Fact:
+    start, end = span(word)
+    return Fact(kind=kind, number=number, lower_bound=lower_bound, text=word, start=start, end=end)
+
+
+def article(topics_=(CONFLICT,), facts=None, **extra) -> EnrichedArticle:
+    return EnrichedArticle(
+        id="k1", text=TEXT, title="Shelling in Kharkiv", language="en", language_score=0.98,
+        fingerprint="f" * 32, ingested_at="2026-11-24T10:00:00.000000Z",
+        entities=[entity("Kharkiv", "LOC", place=KHARKIV), entity("Ukraine", "LOC", place=UKRAINE),
+                  entity("Ihor Terekhov", "PER")],
+        topics=list(topics_),
+        facts=facts if facts is not None else [fact("killed", "At least 3 people were killed", 3, True),
+                                              fact("injured", "20 injured", 20)],
+        ner_model="test", enriched_at="2026-11-24T10:00:01.000000Z", **extra)
+
+
+def test_alerting_casualties_rule_raises_one_useful_alert():
+    [alert] = evaluate(article())
+    assert_valid(topics.ALERTS, alert)
+    assert alert.rule == "casualties" and alert.severity == "high"
+    assert alert.killed == Count(number=3, lower_bound=True)
+    assert alert.injured == Count(number=20, lower_bound=False)
+    assert [p.name for p in alert.places] == ["Kharkiv", "Ukraine"]  # the city first
+    assert alert.places[0].latitude == KHARKIV.latitude
+    assert alert.persons == ["Ihor Terekhov"]
+    assert alert.topic.code == "medtop:16000000"
+    assert alert.headline == "[HIGH] Kharkiv, Ukraine: at least 3 killed, 20 injured (conflict, war and peace)"
+
+
+def test_alerting_alert_id_is_stable_per_rule_and_article():
+    assert evaluate(article())[0].alert_id == evaluate(article())[0].alert_id == alert_id("casualties", "k1")
+    assert alert_id("casualties", "k1") != alert_id("casualties", "k2")
+
+
+def test_alerting_no_alert_without_casualties():
+    assert evaluate(article(facts=[])) == []
+    assert evaluate(article(facts=[fact("killed", "3", 0)])) == []
+
+
+def test_alerting_no_alert_for_other_topics_or_a_weak_conflict_score():
+    assert evaluate(article(topics_=(SPORT,))) == []
+    weak = CONFLICT.model_copy(update={"score": 0.1})
+    assert evaluate(article(topics_=(SPORT, weak))) == []
+
+
+def test_alerting_largest_figure_wins():
+    facts = [fact("killed", "3", 3), fact("killed", "At least 3 people were killed", 3, True), fact("injured", "20", 20)]
+    assert largest(facts, "killed") == Count(number=3, lower_bound=True)
+    assert largest(facts, "missing") is None
+
+
+def test_alerting_severity_scale():
+    assert casualty_severity(Count(number=12, lower_bound=False), None) == "critical"
+    assert casualty_severity(None, Count(number=60, lower_bound=True)) == "critical"
+    assert casualty_severity(Count(number=1, lower_bound=False), None) == "high"
+    assert casualty_severity(None, Count(number=4, lower_bound=False)) == "medium"
+    assert casualty_severity(None, None) == "low"

@@ -1,0 +1,103 @@
+import base64
+
+import orjson
+import pytest
+from hypothesis import given, settings as hsettings, strategies as st
+from support import assert_valid
+
+from newsmon import topics
+from newsmon.normalize import Position, clean_text, fingerprint, is_duplicate, normalize_message
+from newsmon.records import DeadLetter, NormalizedArticle
+
+HERE = Position(topics.RAW, 3, 41)
+LIMIT = 1 << 20
+
+
+def run(value: bytes) -> NormalizedArticle | DeadLetter:
+    result = normalize_message(value, HERE, ingested_at="2026-11-24T10:00:00.000000Z", max_text_bytes=LIMIT)
+    assert_valid(topics.DEADLETTER if isinstance(result, DeadLetter) else topics.NORMALIZED, result)
+    return result
+
+
+def test_normalize_valid_article_is_tagged_and_fingerprinted():
+    value = orjson.dumps({"id": "a1", "title": "Banjir  di Jakarta", "text": "Banjir besar melanda Jakarta pada hari Senin,\r\nribuan warga mengungsi ke tempat yang lebih aman.", "url": "https://example.org/a1"})
+    article = run(value)
+    assert isinstance(article, NormalizedArticle)
+    assert article.id == "a1"
+    assert article.language == "id"
+    assert article.title == "Banjir di Jakarta"
+    assert "\r" not in article.text
+    assert article.raw_position == "3/41"
+    assert article.ingested_at == "2026-11-24T10:00:00.000000Z"
+    assert len(article.fingerprint) == 32
+
+
+def test_normalize_article_without_id_gets_one_from_its_content():
+    first = run(orjson.dumps({"text": "A flood hit the town of Riverton on Monday."}))
+    second = run(orjson.dumps({"text": "A FLOOD hit the town of  Riverton on Monday!"}))
+    assert first.id == second.id and first.id.startswith("fp-")
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (b"\xff\xfe\x00 not utf-8", "undecodable_bytes"),
+        (b'{"text": "unterminated', "invalid_json"),
+        (b"[1, 2, 3]", "not_an_object"),
+        (b'"just a string"', "not_an_object"),
+        (b'{"title": "no body"}', "missing_text"),
+        (b'{"text": null}', "missing_text"),
+        (b'{"text": "   \\n\\t "}', "empty_text"),
+        (b'{"text": 42}', "wrong_type"),
+        (b'{"text": "fine", "title": ["not", "a", "string"]}', "wrong_type"),
+        (b'{"text": "fine", "id": ""}', "schema_violation"),
+        (None, "invalid_json"),
+    ],
+)
+def test_normalize_bad_input_becomes_a_dead_letter_with_the_original_bytes(value, reason):
+    letter = run(value)
+    assert isinstance(letter, DeadLetter)
+    assert letter.reason == reason
+    assert letter.error
+    assert base64.b64decode(letter.original_base64) == (value or b"")
+    assert (letter.source_topic, letter.source_partition, letter.source_offset) == (topics.RAW, 3, 41)
+    assert letter.stage == "normalize"
+
+
+def test_normalize_text_over_the_limit_is_dead_lettered():
+    value = orjson.dumps({"text": "x" * (LIMIT + 1)})
+    letter = run(value)
+    assert isinstance(letter, DeadLetter) and letter.reason == "text_too_large"
+    assert str(LIMIT) in letter.error
+
+
+def test_normalize_text_at_the_limit_passes():
+    assert isinstance(run(orjson.dumps({"text": "é" * (LIMIT // 2)})), NormalizedArticle)
+
+
+def test_clean_text_keeps_paragraphs_and_collapses_blanks():
+    assert clean_text("  One\u00a0 two\r\n\r\nthree\t\tfour  ") == "One two\n\nthree four"
+
+
+def test_fingerprint_ignores_case_spacing_and_punctuation_but_not_words():
+    assert fingerprint("Two killed, 13 injured.") == fingerprint("two   KILLED 13 injured")
+    assert fingerprint("Two killed, 13 injured.") != fingerprint("Two killed, 14 injured.")
+
+
+def test_is_duplicate_within_the_window_only():
+    assert not is_duplicate(None, 100.0, 60)
+    assert is_duplicate(50.0, 100.0, 60)
+    assert not is_duplicate(30.0, 100.0, 60)
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
+def test_normalize_never_raises_on_arbitrary_bytes(value):
+    assert isinstance(run(value), (NormalizedArticle, DeadLetter))
+
+
+@hsettings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.sampled_from(["id", "text", "title", "url", "language", "extra"]),
+                       st.none() | st.integers() | st.text(max_size=50) | st.lists(st.integers(), max_size=2)))
+def test_normalize_never_raises_on_arbitrary_objects(obj):
+    assert isinstance(run(orjson.dumps(obj)), (NormalizedArticle, DeadLetter))
