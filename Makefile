@@ -56,10 +56,10 @@ bench: setup ## throughput and latency of the whole pipeline against a bare in-p
 	@$(NEWSMON) bench
 
 kafka-up: setup ## start the local broker (127.0.0.1:19092, data in var/kafka)
-	@$(PY) -m newsmon.local_kafka up
+	@PYTHON=$(PY) deploy/kafka/kafka-up.sh
 
 kafka-down: setup-python ## stop the local broker
-	@$(PY) -m newsmon.local_kafka down
+	@PYTHON=$(PY) deploy/kafka/kafka-down.sh
 
 topics: setup-python ## create the topics on NEWSMON_KAFKA_BOOTSTRAP
 	@$(NEWSMON) topics create

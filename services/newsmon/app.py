@@ -31,10 +31,6 @@ from newsmon.settings import Settings
 log = logging.getLogger(__name__)
 
 STAGES = ("normalize", "enrich", "alert")
-# The broker and every producer accept messages this large, so that a dead letter of a
-# text just over the article limit (base64 grows it by a third) still fits.
-MAX_MESSAGE_BYTES = 8 << 20
-UNIQUE = "news.articles.unique"  # intermediate: normalized articles not seen before
 
 
 @dataclass
@@ -87,8 +83,8 @@ def make_app(settings: Settings, stages: Iterable[str] = STAGES, metrics: Metric
         web_enabled=True,
         web_bind=settings.web_host,
         web_port=settings.web_port,
-        producer_max_request_size=MAX_MESSAGE_BYTES,
-        consumer_max_fetch_size=MAX_MESSAGE_BYTES,
+        producer_max_request_size=topics.MAX_MESSAGE_BYTES,
+        consumer_max_fetch_size=topics.MAX_MESSAGE_BYTES,
         # An NLP batch runs in another process, but give the loop room on a loaded machine.
         broker_max_poll_interval=300.0,
         consumer_auto_offset_reset="earliest",
@@ -103,9 +99,9 @@ def make_app(settings: Settings, stages: Iterable[str] = STAGES, metrics: Metric
     worker = Worker(settings, metrics, make_executor(settings) if "enrich" in stages else None,
                     topic(topics.DEADLETTER))  # type: ignore[arg-type]
     if "normalize" in stages:
-        register_normalize(app, worker, topic(topics.RAW), topic(topics.NORMALIZED), topic(UNIQUE))
+        register_normalize(app, worker, topic(topics.RAW), topic(topics.NORMALIZED), topic(topics.UNIQUE))
     if "enrich" in stages:
-        register_enrich(app, worker, topic(UNIQUE), topic(topics.ENRICHED))
+        register_enrich(app, worker, topic(topics.UNIQUE), topic(topics.ENRICHED))
     if "alert" in stages:
         register_alert(app, worker, topic(topics.ENRICHED), topic(topics.ALERTS, compacting=True))
     return app

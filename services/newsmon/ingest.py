@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 ARTICLE_SUFFIXES = {".txt", ".json", *JSONL_SUFFIXES}
 # Room for the record batch header around one value, under the broker's 8 MiB limit.
-MAX_VALUE_BYTES = (8 << 20) - 4096
+MAX_VALUE_BYTES = topics.MAX_MESSAGE_BYTES - 4096
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def make_producer(settings: Settings):
 
     from newsmon.admin import client_config
 
-    return KafkaProducer(**client_config(settings), acks="all", linger_ms=5, max_request_size=8 << 20,
+    return KafkaProducer(**client_config(settings), acks="all", linger_ms=5, max_request_size=topics.MAX_MESSAGE_BYTES,
                          retries=5)
 
 

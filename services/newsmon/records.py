@@ -168,6 +168,7 @@ class DeadLetter(_Record):
 RECORD_BY_TOPIC: dict[str, type[_Record]] = {
     topics.RAW: RawArticle,
     topics.NORMALIZED: NormalizedArticle,
+    topics.UNIQUE: NormalizedArticle,
     topics.ENRICHED: EnrichedArticle,
     topics.ALERTS: Alert,
     topics.DEADLETTER: DeadLetter,

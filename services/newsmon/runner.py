@@ -97,14 +97,13 @@ def broker(settings: Settings, once: bool) -> Iterator[Settings]:
     local_kafka.ensure_jars()
     if once:
         data_dir = Path(tempfile.mkdtemp(prefix="newsmon-once-"))
-        port, controller_port = local_kafka.free_port(), local_kafka.free_port()
-        web_port = local_kafka.free_port()
+        port, controller_port, web_port = local_kafka.free_ports(3)
     else:
         data_dir = settings.data_dir
         port = int(settings.kafka_bootstrap.rsplit(":", 1)[1])
         controller_port, web_port = port + 1, settings.web_port
     kafka_dir = data_dir / "kafka"
-    already_running = local_kafka.is_running(kafka_dir)
+    already_running = local_kafka.running_pid(kafka_dir) is not None
     print(f"newsmon: starting Kafka on 127.0.0.1:{port} ...", file=sys.stderr)
     local_kafka.start(kafka_dir, port=port, controller_port=controller_port)
     try:

@@ -2,9 +2,14 @@
 
 RAW = "news.articles.raw"
 NORMALIZED = "news.articles.normalized"  # intermediate, keyed by content fingerprint
+UNIQUE = "news.articles.unique"  # intermediate: normalized articles not seen before
 ENRICHED = "news.articles.enriched"
 ALERTS = "news.alerts"  # compacted, keyed by alert id
 DEADLETTER = "news.deadletter"
 
-ALL = (RAW, NORMALIZED, ENRICHED, ALERTS, DEADLETTER)
+ALL = (RAW, NORMALIZED, UNIQUE, ENRICHED, ALERTS, DEADLETTER)
 COMPACTED = frozenset({ALERTS})
+
+# What every producer and topic accepts: a dead letter of a text just over the 1 MiB article
+# limit (base64 grows it by a third) must still fit.
+MAX_MESSAGE_BYTES = 8 << 20
