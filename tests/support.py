@@ -27,3 +27,55 @@ def assert_valid(topic: str, message: _Record | dict | bytes) -> dict:
     assert not errors, f"{topic} message breaks its schema: " + "; ".join(
         f"{'/'.join(map(str, e.path)) or '<root>'}: {e.message}" for e in errors[:5])
     return value
+
+
+def consume(settings, topic: str, until, timeout: float = 60.0) -> list:
+    """Read `topic` from the beginning until `until(messages)` is true or the timeout passes."""
+    import time
+
+    from kafka import KafkaConsumer
+
+    from newsmon.admin import client_config
+
+    consumer = KafkaConsumer(topic, **client_config(settings), group_id=None, auto_offset_reset="earliest",
+                             enable_auto_commit=False, consumer_timeout_ms=250)
+    messages: list = []
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            messages.extend(consumer)
+            if until(messages):
+                break
+    finally:
+        consumer.close()
+    return messages
+
+
+def produce(settings, topic: str, values: list[bytes | None], keys: list[bytes | None] | None = None) -> None:
+    from kafka import KafkaProducer
+
+    from newsmon import topics
+    from newsmon.admin import client_config
+
+    producer = KafkaProducer(**client_config(settings), acks="all", max_request_size=topics.MAX_MESSAGE_BYTES)
+    try:
+        for value, key in zip(values, keys or [None] * len(values), strict=True):
+            producer.send(topic, key=key, value=value).get(timeout=30)
+    finally:
+        producer.close()
+
+
+def metric_value(settings, name: str, **labels) -> float:
+    """One sample from the worker's /metrics page (0 when absent)."""
+    import urllib.request
+
+    from prometheus_client.parser import text_string_to_metric_families
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{settings.web_port}/metrics", timeout=5) as response:
+        text = response.read().decode()
+    total = 0.0
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                total += sample.value
+    return total

@@ -61,9 +61,10 @@ def test_create_topics_raises_what_the_broker_refuses(empty_cluster_settings):
 def test_topic_specs_follow_the_settings():
     specs = topic_specs(Settings(topic_partitions=4, topic_replication=2))
     assert set(specs) == set(topics.ALL)
+    limit = str(topics.MAX_MESSAGE_BYTES)
     assert specs[topics.ALERTS] == {"num_partitions": 4, "replication_factor": 2,
-                                    "configs": {"cleanup.policy": "compact"}}
-    assert specs[topics.RAW]["configs"] == {}
+                                    "configs": {"cleanup.policy": "compact", "max.message.bytes": limit}}
+    assert specs[topics.RAW]["configs"] == {"max.message.bytes": limit}
 
 
 def test_client_config_adds_sasl_plain_only_with_a_user():
