@@ -69,6 +69,7 @@ schemas: setup-python ## regenerate schemas/*.schema.json from the record models
 
 check-rules: setup-prometheus ## promtool checks of the Prometheus config, rules and rule tests
 	@promtool check config deploy/prometheus/prometheus.yml
+	@promtool check config deploy/prometheus/prometheus.compose.yml
 	@promtool test rules deploy/prometheus/rules/newsmon.rules.test.yml
 
 clean: ## remove local state (broker data, virtualenv, jars)

@@ -9,7 +9,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, Info
 from newsmon import __version__
 from newsmon.records import DeadLetter
 
-STAGES = ("ingest", "normalize", "enrich", "alert")
+STAGES = ("normalize", "enrich", "alert")  # the worker's stages; ingest is a CLI, never scraped
 DEADLETTER_REASONS = DeadLetter.model_fields["reason"].annotation.__args__  # type: ignore[union-attr]
 SEVERITIES = ("low", "medium", "high", "critical")
 
