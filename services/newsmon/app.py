@@ -24,7 +24,7 @@ from newsmon.clock import epoch_from_iso, iso_from_epoch
 from newsmon.contracts import encode
 from newsmon.metrics import Metrics, default_metrics
 from newsmon.normalize import Position, dead_letter, is_duplicate, normalize_message
-from newsmon.pipeline import enrich_in_process, init_process_enricher
+from newsmon.pipeline import enrich_in_process, init_process_enricher, warm_up_in_process
 from newsmon.records import DeadLetter, EnrichedArticle, NormalizedArticle
 from newsmon.settings import Settings
 
@@ -148,7 +148,7 @@ def register_enrich(app: faust.App, worker: Worker, unique: faust.TopicT, enrich
     @app.task
     async def warm_up() -> None:
         # Build the spaCy pipelines before the first article waits on them.
-        await asyncio.get_running_loop().run_in_executor(worker.executor, enrich_in_process, [])
+        await asyncio.get_running_loop().run_in_executor(worker.executor, warm_up_in_process)
 
     @app.agent(unique, name="enrich")
     async def enrich(stream: faust.StreamT) -> None:

@@ -14,8 +14,9 @@ from newsmon.settings import get_settings
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from newsmon.ingest import publish, read_sources
+    from newsmon.ingest import expand, publish, read_sources
 
+    expand(args.paths)  # a missing path fails before any connection is made
     report = publish(read_sources(args.paths), get_settings(), progress=not args.quiet)
     print(f"newsmon ingest: published {report.published} message(s) to news.articles.raw"
           + (f", {report.rejected} not published" if report.rejected else ""), file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -52,7 +53,10 @@ def parse_raw(value: bytes | None, *, max_text_bytes: int) -> RawArticle:
     try:
         obj = orjson.loads(decoded)
     except orjson.JSONDecodeError as exc:
-        raise Rejected("invalid_json", f"value is not JSON: {exc}") from None
+        try:  # orjson refuses valid JSON it cannot represent, such as integers over 64 bits
+            obj = json.loads(decoded)
+        except ValueError:
+            raise Rejected("invalid_json", f"value is not JSON: {exc}") from None
     if not isinstance(obj, dict):
         raise Rejected("not_an_object", f"value is a JSON {type(obj).__name__}, expected an object")
     if "text" not in obj or obj["text"] is None:

@@ -27,6 +27,14 @@ def enrich_articles(enricher: Enricher, articles: Sequence[NormalizedArticle]) -
     ]
 
 
+# Languages whose pipelines are built before the first article waits on them.
+WARM_LANGUAGES = ("id", "en")
+
+
+def warm_up(enricher: Enricher) -> None:
+    enricher.enrich([("Warm up: Jakarta and London.", language) for language in WARM_LANGUAGES])
+
+
 # A process pool keeps spaCy off the event loop and off the loop's GIL; each pool
 # process builds its own Enricher once.
 _process_enricher: Enricher | None = None
@@ -40,3 +48,8 @@ def init_process_enricher() -> None:
 def enrich_in_process(articles: Sequence[NormalizedArticle]) -> list[EnrichedArticle]:
     assert _process_enricher is not None, "init_process_enricher did not run in this process"
     return enrich_articles(_process_enricher, articles)
+
+
+def warm_up_in_process() -> None:
+    assert _process_enricher is not None, "init_process_enricher did not run in this process"
+    warm_up(_process_enricher)

@@ -64,6 +64,11 @@ def test_normalize_bad_input_becomes_a_dead_letter_with_the_original_bytes(value
     assert letter.stage == "normalize"
 
 
+def test_normalize_accepts_json_orjson_cannot_represent():
+    article = run(b'{"text": "Quake near Riverton.", "sequence": 123456789012345678901234567890}')
+    assert isinstance(article, NormalizedArticle)
+
+
 def test_normalize_text_over_the_limit_is_dead_lettered():
     value = orjson.dumps({"text": "x" * (LIMIT + 1)})
     letter = run(value)
@@ -98,6 +103,6 @@ def test_normalize_never_raises_on_arbitrary_bytes(value):
 
 @hsettings(max_examples=100, deadline=None)
 @given(st.dictionaries(st.sampled_from(["id", "text", "title", "url", "language", "extra"]),
-                       st.none() | st.integers() | st.text(max_size=50) | st.lists(st.integers(), max_size=2)))
+                       st.none() | st.integers(-(2**63), 2**63 - 1) | st.text(max_size=50) | st.lists(st.integers(-(2**63), 2**63 - 1), max_size=2)))
 def test_normalize_never_raises_on_arbitrary_objects(obj):
     assert isinstance(run(orjson.dumps(obj)), (NormalizedArticle, DeadLetter))
