@@ -13,8 +13,10 @@ CONFLICT = "medtop:16000000"
 DISASTER = "medtop:03000000"
 # Topics where people being killed or hurt is the news an ops team must see at once.
 CASUALTY_TOPICS = frozenset({CONFLICT, DISASTER})
-# A topic this weak is a passing mention (a sports report that names a war), not the story.
+# A topic this weak is a passing mention (a sports report that names a war), not the story;
+# so is one far behind the article's leading topic (a shooting report where "fire" hints at disaster).
 MIN_TOPIC_SCORE = 0.3
+MIN_SHARE_OF_LEADING_TOPIC = 0.75
 HEADLINE_PLACES = 2
 
 
@@ -82,7 +84,9 @@ def headline(severity: Severity, places: list[AlertPlace], killed: Count | None,
 
 def casualties_rule(article: EnrichedArticle) -> Alert | None:
     """Conflict or disaster articles that report people killed or injured."""
-    topic = next((t for t in article.topics if t.code in CASUALTY_TOPICS and t.score >= MIN_TOPIC_SCORE), None)
+    leading = max((t.score for t in article.topics), default=0.0)
+    floor = max(MIN_TOPIC_SCORE, MIN_SHARE_OF_LEADING_TOPIC * leading)
+    topic = next((t for t in article.topics if t.code in CASUALTY_TOPICS and t.score >= floor), None)
     if topic is None:
         return None
     killed = largest(article.facts, "killed")

@@ -71,6 +71,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     stages = STAGES if args.stage == "all" else (args.stage,)
+    (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)  # Faust makes only the last level
     app = make_app(settings, stages)
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
     worker.execute_from_commandline()

@@ -139,7 +139,8 @@ def worker_process(settings: Settings) -> Iterator[subprocess.Popen]:
         deadline = time.monotonic() + 120
         while fetch_counts(settings.web_port) is None:
             if process.poll() is not None:
-                raise RuntimeError(f"the worker exited with {process.returncode}; see {log_path}")
+                tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-25:])
+                raise RuntimeError(f"the worker exited with {process.returncode}; the end of {log_path}:\n{tail}")
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the worker did not serve /metrics within 120 s; see {log_path}")
             time.sleep(0.5)

@@ -65,6 +65,11 @@ def test_alerting_no_alert_for_other_topics_or_a_weak_conflict_score():
     assert evaluate(article(topics_=(SPORT,))) == []
     weak = CONFLICT.model_copy(update={"score": 0.1})
     assert evaluate(article(topics_=(SPORT, weak))) == []
+    crime = Topic(code="medtop:02000000", label="crime, law and justice", score=0.95, evidence=["shooting"])
+    disaster_hint = Topic(code="medtop:03000000", label="disaster", score=0.45, evidence=["fire"])
+    assert evaluate(article(topics_=(crime, disaster_hint))) == []
+    close_second = CONFLICT.model_copy(update={"score": 0.8})
+    assert evaluate(article(topics_=(crime, close_second)))[0].topic == close_second
 
 
 def test_alerting_largest_figure_wins():
