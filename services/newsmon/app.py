@@ -50,13 +50,18 @@ def position_of(event: faust.EventT) -> Position:
 
 
 def make_executor(settings: Settings) -> Executor:
+    """Where the spaCy work runs, its pipelines built and warmed before this returns, so the
+    worker joins the consumer group only when it can enrich at full speed."""
     if settings.nlp_executor == "thread":
-        return ThreadPoolExecutor(max_workers=1, initializer=init_process_enricher)
-    # spawn: never fork a process that runs an event loop and Kafka client threads.
-    return ProcessPoolExecutor(
-        max_workers=settings.nlp_processes, mp_context=multiprocessing.get_context("spawn"),
-        initializer=init_process_enricher,
-    )
+        executor: Executor = ThreadPoolExecutor(max_workers=1, initializer=init_process_enricher)
+    else:
+        # spawn: never fork a process that runs an event loop and Kafka client threads.
+        executor = ProcessPoolExecutor(max_workers=settings.nlp_processes,
+                                       mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=init_process_enricher)
+    for warming in [executor.submit(warm_up_in_process) for _ in range(settings.nlp_processes)]:
+        warming.result()
+    return executor
 
 
 def make_app(settings: Settings, stages: Iterable[str] = STAGES, metrics: Metrics | None = None) -> faust.App:
@@ -144,11 +149,6 @@ def register_normalize(app: faust.App, worker: Worker, raw: faust.TopicT, normal
 
 def register_enrich(app: faust.App, worker: Worker, unique: faust.TopicT, enriched: faust.TopicT) -> None:
     m, settings = worker.metrics, worker.settings
-
-    @app.task
-    async def warm_up() -> None:
-        # Build the spaCy pipelines before the first article waits on them.
-        await asyncio.get_running_loop().run_in_executor(worker.executor, warm_up_in_process)
 
     @app.agent(unique, name="enrich")
     async def enrich(stream: faust.StreamT) -> None:

