@@ -9,8 +9,10 @@ import json
 import random
 import statistics
 import sys
+import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import orjson
 
@@ -19,7 +21,7 @@ from newsmon.admin import client_config, create_topics
 from newsmon.alerting import evaluate
 from newsmon.analyze import batched
 from newsmon.clock import epoch_from_iso
-from newsmon.ingest import Outgoing, publish
+from newsmon.ingest import Outgoing, make_producer, publish
 from newsmon.nlp.enricher import Enricher
 from newsmon.normalize import parse_raw, to_normalized
 from newsmon.pipeline import enrich_articles, warm_up
@@ -87,67 +89,114 @@ def baseline(articles: list[dict], settings: Settings) -> dict:
             "alerts": alerts}
 
 
-def pipeline(articles: list[dict], settings: Settings, timeout: float) -> dict:
+def publish_paced(articles: list[dict], settings: Settings, rate: float) -> None:
+    """Publish at a steady rate, as a live feed would, instead of all at once."""
+    producer = make_producer(settings)
+    try:
+        started = time.monotonic()
+        for number, article in enumerate(articles):
+            time.sleep(max(0.0, started + number / rate - time.monotonic()))
+            producer.send(topics.RAW, key=article["id"].encode(), value=orjson.dumps(article))
+        producer.flush()
+    finally:
+        producer.close()
+
+
+@dataclass
+class Collected:
+    enriched: dict[str, float] = field(default_factory=dict)  # article id -> ingest-to-receipt seconds
+    alerts: list[float] = field(default_factory=list)
+    last_enriched_at: float = 0.0  # epoch seconds
+
+
+def collect(consumer, expected: set[str], timeout: float) -> Collected:
+    """Read enriched records and alerts of the expected articles until all are in and the topic is quiet."""
+    got_all = Collected()
+    enriched, alerts = got_all.enriched, got_all.alerts
+    deadline = time.monotonic() + timeout
+    quiet_since = None
+    while time.monotonic() < deadline:
+        got = False
+        for message in consumer:
+            got = True
+            record = orjson.loads(message.value)
+            lag = time.time() - epoch_from_iso(record["ingested_at"])
+            if message.topic == topics.ENRICHED and record["id"] in expected:
+                enriched[record["id"]] = lag
+                got_all.last_enriched_at = time.time()
+            elif message.topic == topics.ALERTS and record["article_id"] in expected:
+                alerts.append(lag)
+        if len(enriched) == len(expected):
+            # Alerts trail their enriched records by one hop: wait until the topic is quiet.
+            quiet_since = quiet_since or time.monotonic()
+            if not got and time.monotonic() - quiet_since > 2:
+                break
+    return got_all
+
+
+def latency_summary(collected: Collected) -> dict:
+    latencies, alerts = list(collected.enriched.values()), collected.alerts
+    return {
+        "ingest_to_enriched_p50_s": round(percentile(latencies, 0.5), 3),
+        "ingest_to_enriched_p99_s": round(percentile(latencies, 0.99), 3),
+        "ingest_to_alert_p50_s": round(percentile(alerts, 0.5), 3),
+        "ingest_to_alert_p99_s": round(percentile(alerts, 0.99), 3),
+    }
+
+
+def pipeline(articles: list[dict], paced: list[dict], rate: float, settings: Settings, timeout: float) -> dict:
     from kafka import KafkaConsumer
 
     with broker(settings, once=True) as live:
         create_topics(live)
         with worker_process(live):
             consumer = KafkaConsumer(topics.ENRICHED, topics.ALERTS, **client_config(live), group_id=None,
-                                     auto_offset_reset="earliest", enable_auto_commit=False, consumer_timeout_ms=500)
-            expected = {a["id"] for a in articles}
-            enriched_latency: dict[str, float] = {}
-            alert_latency: list[float] = []
+                                     auto_offset_reset="earliest", enable_auto_commit=False, consumer_timeout_ms=200)
             started = time.time()
             publish((Outgoing(a["id"].encode(), orjson.dumps(a), a["id"]) for a in articles), live)
-            deadline = time.monotonic() + timeout
-            while len(enriched_latency) < len(expected) and time.monotonic() < deadline:
-                for message in consumer:
-                    record = orjson.loads(message.value)
-                    if message.topic == topics.ENRICHED and record["id"] in expected:
-                        enriched_latency[record["id"]] = time.time() - epoch_from_iso(record["ingested_at"])
-                    elif message.topic == topics.ALERTS and record["article_id"] in expected:
-                        alert_latency.append(time.time() - epoch_from_iso(record["ingested_at"]))
-            finished = time.time()
-            # Alerts trail their enriched records by one hop: give the last ones a moment.
-            tail_deadline = time.monotonic() + 10
-            while time.monotonic() < tail_deadline:
-                got = False
-                for message in consumer:
-                    got = True
-                    if message.topic == topics.ALERTS:
-                        alert_latency.append(time.time() - epoch_from_iso(orjson.loads(message.value)["ingested_at"]))
-                if not got:
-                    break
+            burst = collect(consumer, {a["id"] for a in articles}, timeout)
+            elapsed = burst.last_enriched_at - started
+            publisher = threading.Thread(target=publish_paced, args=(paced, live, rate))
+            publisher.start()
+            steady = collect(consumer, {a["id"] for a in paced}, timeout)
+            publisher.join()
             consumer.close()
-    elapsed = finished - started
-    latencies = list(enriched_latency.values())
     return {
-        "articles": len(articles), "enriched": len(enriched_latency), "seconds": round(elapsed, 2),
-        "articles_per_s": round(len(enriched_latency) / elapsed, 1), "alerts": len(alert_latency),
-        "ingest_to_enriched_p50_s": round(percentile(latencies, 0.5), 3),
-        "ingest_to_enriched_p99_s": round(percentile(latencies, 0.99), 3),
-        "ingest_to_alert_p50_s": round(percentile(alert_latency, 0.5), 3),
-        "ingest_to_alert_p99_s": round(percentile(alert_latency, 0.99), 3),
+        "burst": {"articles": len(articles), "enriched": len(burst.enriched), "seconds": round(elapsed, 2),
+                  "articles_per_s": round(len(burst.enriched) / elapsed, 1), "alerts": len(burst.alerts),
+                  **latency_summary(burst)},
+        "paced": {"articles": len(paced), "rate_per_s": rate, "enriched": len(steady.enriched),
+                  "alerts": len(steady.alerts), **latency_summary(steady)},
     }
 
 
-def main(articles: int = 2000, seed: int = 7, timeout: float = 1800) -> int:
+def main(articles: int = 2000, seed: int = 7, timeout: float = 1800, paced_articles: int = 200,
+         paced_rate: float = 20.0) -> int:
     settings = get_settings()
-    generated = generate_articles(articles, seed)
+    generated = generate_articles(articles + paced_articles, seed)
+    burst, paced = generated[:articles], generated[articles:]
     words = statistics.mean(len(a["text"].split()) for a in generated)
-    print(f"bench: {articles} generated articles, {words:.0f} words on average (seed {seed})", file=sys.stderr)
+    print(f"bench: {articles} + {paced_articles} generated articles, {words:.0f} words on average (seed {seed})",
+          file=sys.stderr)
     print("bench: baseline (bare in-process loop) ...", file=sys.stderr)
-    bare = baseline(generated, settings)
-    print("bench: pipeline (Kafka + Faust worker) ...", file=sys.stderr)
-    piped = pipeline(generated, settings, timeout)
-    result = {"baseline": bare, "pipeline": piped,
-              "throughput_ratio_pipeline_to_baseline": round(piped["articles_per_s"] / bare["articles_per_s"], 3)}
-    print(f"{'':28}{'baseline':>12}{'pipeline':>12}")
-    print(f"{'articles/s':28}{bare['articles_per_s']:>12}{piped['articles_per_s']:>12}")
-    print(f"{'alerts':28}{bare['alerts']:>12}{piped['alerts']:>12}")
-    print(f"{'ratio pipeline/baseline':28}{'':>12}{result['throughput_ratio_pipeline_to_baseline']:>12}")
-    for key in ("ingest_to_enriched_p50_s", "ingest_to_enriched_p99_s", "ingest_to_alert_p50_s", "ingest_to_alert_p99_s"):
-        print(f"{key:28}{'':>12}{piped[key]:>12}")
+    bare = baseline(burst, settings)
+    print("bench: pipeline (Kafka + Faust worker): a burst, then a steady feed ...", file=sys.stderr)
+    piped = pipeline(burst, paced, paced_rate, settings, timeout)
+    ratio = round(piped["burst"]["articles_per_s"] / bare["articles_per_s"], 3)
+    result = {"baseline": bare, "pipeline": piped, "throughput_ratio_pipeline_to_baseline": ratio}
+    rows = [
+        ("articles/s", bare["articles_per_s"], piped["burst"]["articles_per_s"]),
+        ("alerts", bare["alerts"], piped["burst"]["alerts"]),
+        ("ratio pipeline/baseline", "", ratio),
+    ]
+    for phase in ("burst", "paced"):
+        label = f"{phase} ({articles} at once)" if phase == "burst" else f"paced ({paced_rate:g}/s)"
+        for key in ("ingest_to_enriched_p50_s", "ingest_to_enriched_p99_s", "ingest_to_alert_p50_s",
+                    "ingest_to_alert_p99_s"):
+            rows.append((f"{label} {key.removeprefix('ingest_to_').removesuffix('_s')} s", "", piped[phase][key]))
+    print(f"{'':40}{'baseline':>10}{'pipeline':>10}")
+    for name, left, right in rows:
+        print(f"{name:40}{left!s:>10}{right!s:>10}")
     print(json.dumps(result))
-    return 0 if piped["enriched"] == articles else 1
+    complete = piped["burst"]["enriched"] == articles and piped["paced"]["enriched"] == paced_articles
+    return 0 if complete else 1
