@@ -32,6 +32,14 @@ from newsmon.settings import Settings
 SAMPLES_DIR = Path(__file__).parent / "samples" / "articles"
 
 
+def say(message: str) -> None:
+    """Progress for a person on stderr; a closed terminal or pipe must not stop the clean-up."""
+    try:
+        print(f"newsmon: {message}", file=sys.stderr, flush=True)
+    except OSError:
+        pass
+
+
 @dataclass(frozen=True)
 class PipelineCounts:
     normalized_in: int = 0
@@ -104,7 +112,7 @@ def broker(settings: Settings, once: bool) -> Iterator[Settings]:
         controller_port, web_port = port + 1, settings.web_port
     kafka_dir = data_dir / "kafka"
     already_running = local_kafka.running_pid(kafka_dir) is not None
-    print(f"newsmon: starting Kafka on 127.0.0.1:{port} ...", file=sys.stderr)
+    say(f"starting Kafka on 127.0.0.1:{port} ...")
     local_kafka.start(kafka_dir, port=port, controller_port=controller_port)
     try:
         yield settings.model_copy(update={
@@ -112,7 +120,7 @@ def broker(settings: Settings, once: bool) -> Iterator[Settings]:
         })
     finally:
         if not already_running:
-            print("newsmon: stopping Kafka ...", file=sys.stderr)
+            say("stopping Kafka ...")
             local_kafka.stop(kafka_dir)
         if once:
             shutil.rmtree(data_dir, ignore_errors=True)
@@ -144,8 +152,7 @@ def worker_process(settings: Settings) -> Iterator[subprocess.Popen]:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the worker did not serve /metrics within 120 s; see {log_path}")
             time.sleep(0.5)
-        print(f"newsmon: worker up, metrics on http://127.0.0.1:{settings.web_port}/metrics (log {log_path})",
-              file=sys.stderr)
+        say(f"worker up, metrics on http://127.0.0.1:{settings.web_port}/metrics (log {log_path})")
         yield process
     finally:
         if process.poll() is None:
@@ -203,18 +210,21 @@ def run_forever(settings: Settings, inputs: list[str]) -> int:
         create_topics(live)
         with worker_process(live):
             report = publish(read_sources(inputs), live, progress=True)
-            print(f"newsmon: ingested {report.published} articles from {', '.join(inputs)}; "
-                  "alerts follow (Ctrl-C stops everything this command started)", file=sys.stderr)
+            say(f"ingested {report.published} articles from {', '.join(inputs)}; "
+                "alerts follow (Ctrl-C stops everything this command started)")
             consumer = alert_consumer(live)
-            last = None
-            while True:
-                for message in consumer:
-                    print(format_alert(Alert.model_validate_json(message.value)) + "\n", flush=True)
-                counts = fetch_counts(live.web_port)
-                if counts and counts != last:
-                    print(f"newsmon: pipeline so far: {counts.enriched} enriched, {counts.deadletter} dead letters, "
-                          f"{counts.duplicates} duplicates, {counts.alerts} alerts", file=sys.stderr)
-                    last = counts
+            try:
+                last = None
+                while True:
+                    for message in consumer:
+                        print(format_alert(Alert.model_validate_json(message.value)) + "\n", flush=True)
+                    counts = fetch_counts(live.web_port)
+                    if counts and counts != last:
+                        say(f"pipeline so far: {counts.enriched} enriched, {counts.deadletter} dead letters, "
+                            f"{counts.duplicates} duplicates, {counts.alerts} alerts")
+                        last = counts
+            finally:
+                consumer.close()  # before the broker goes, or the client logs errors about it
 
 
 def run(settings: Settings, inputs: list[str], once: bool, timeout: float) -> int:
@@ -222,5 +232,5 @@ def run(settings: Settings, inputs: list[str], once: bool, timeout: float) -> in
     try:
         return run_once(settings, inputs, timeout) if once else run_forever(settings, inputs)
     except KeyboardInterrupt:
-        print("\nnewsmon: stopped", file=sys.stderr)
+        say("stopped")
         return 0
