@@ -19,8 +19,8 @@ from newsmon.records import DeadLetter, DeadLetterReason, NormalizedArticle, Raw
 
 # Enough text to tell the language; detecting on a whole 1 MiB article buys nothing.
 _LANGUAGE_SAMPLE_CHARS = 4000
-# Below this a source's own language hint wins over the detector.
-_TRUST_DETECTOR_ABOVE = 0.5
+# A declared language is an ISO 639-1 code, optionally with a region: "id", "en-GB", "pt_BR".
+_DECLARED_LANGUAGE = re.compile(r"^([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)?$")
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
 _NEWLINES = re.compile(r"\r\n?")
 _WORDS = re.compile(r"\w+")
@@ -91,11 +91,13 @@ def fingerprint(text: str) -> str:
     return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def choose_language(text: str, hint: str | None) -> tuple[str, float]:
-    code, score = detect_language(text[:_LANGUAGE_SAMPLE_CHARS])
-    if hint and (code == "und" or score < _TRUST_DETECTOR_ABOVE):
-        return hint.lower()[:2], score
-    return code, score
+def choose_language(text: str, declared: str | None) -> tuple[str, float]:
+    """The source's declared language wins (feeds and archives state it, and detectors confuse
+    close languages such as Indonesian and Malay); otherwise detect it."""
+    match = _DECLARED_LANGUAGE.match(declared.strip()) if declared else None
+    if match:
+        return match.group(1).lower(), 1.0
+    return detect_language(text[:_LANGUAGE_SAMPLE_CHARS])
 
 
 def to_normalized(raw: RawArticle, *, ingested_at: str | None, raw_position: str | None) -> NormalizedArticle:

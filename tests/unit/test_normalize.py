@@ -32,6 +32,14 @@ def test_normalize_valid_article_is_tagged_and_fingerprinted():
     assert len(article.fingerprint) == 32
 
 
+def test_normalize_declared_language_wins_and_a_malformed_one_is_ignored():
+    text = "Banjir besar melanda Jakarta pada hari Senin, ribuan warga mengungsi ke tempat yang lebih aman."
+    assert run(orjson.dumps({"text": text, "language": "ms"})).language == "ms"
+    assert run(orjson.dumps({"text": text, "language": "en-GB"})).language == "en"
+    detected = run(orjson.dumps({"text": text, "language": "Bahasa Indonesia"}))
+    assert detected.language == "id" and detected.language_score < 1.0
+
+
 def test_normalize_article_without_id_gets_one_from_its_content():
     first = run(orjson.dumps({"text": "A flood hit the town of Riverton on Monday."}))
     second = run(orjson.dumps({"text": "A FLOOD hit the town of  Riverton on Monday!"}))
