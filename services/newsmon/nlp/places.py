@@ -239,12 +239,17 @@ class Gazetteer:
 
     def _add_cities(self, cities: dict, names: dict, skip: frozenset[str]) -> None:
         curated = {int(k): v for k, v in names["city_names"].items()}
+        preferred = {int(k): v for k, v in names.get("city_canonical", {}).items() if not k.startswith("_")}
         for city in cities.values():
             geonameid = int(city["geonameid"])
+            spellings = list(curated.get(geonameid, []))
+            if geonameid in preferred:  # geonames' own transliteration stays a spelling
+                spellings.append(city["name"])
+                city = {**city, "name": preferred[geonameid]}
             population = int(city.get("population") or 0)
 
             own = GazetteerEntry("LOC", city["name"], (_city_candidate(city, by_own_name=True),))
-            for spelling in curated.get(geonameid, []):
+            for spelling in spellings:
                 self._add(spelling, own)
             if _usable_city_name(city["name"], skip):
                 self._add(city["name"], own)

@@ -47,7 +47,11 @@ def test_places_fold_ignores_case_accents_and_spacing():
         ("Rusia", "Russia", "RU"),
         ("Moskow", "Moscow", "RU"),
         ("Kiev", "Kyiv", "UA"),
-        ("Kryvyi Rih", "Kryvyy Rih", "UA"),
+        ("Kryvyi Rih", "Kryvyi Rih", "UA"),
+        ("Krivoy Rog", "Kryvyi Rih", "UA"),
+        ("Kryvyy Rih", "Kryvyi Rih", "UA"),  # geonames' own spelling, still accepted
+        ("Zaporizhzhia", "Zaporizhzhia", "UA"),
+        ("Kyjiw", "Kyiv", "UA"),
         ("Deutschland", "Germany", "DE"),
     ],
 )
@@ -69,6 +73,8 @@ def test_places_curated_city_ids_exist():
     names = load_json("place_names.json")
     missing = [gid for gid in names["city_names"] if gid not in cities]
     assert missing == []
+    preferred = [gid for gid in names["city_canonical"] if not gid.startswith("_")]
+    assert preferred and [gid for gid in preferred if gid not in cities] == []
 
 
 def test_places_curated_country_codes_exist():
