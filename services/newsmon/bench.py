@@ -6,13 +6,13 @@ pipeline/baseline says what Kafka, Faust and the hops cost, whatever the machine
 from __future__ import annotations
 
 import json
-import random
 import statistics
 import sys
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import orjson
 
@@ -22,48 +22,47 @@ from newsmon.alerting import evaluate
 from newsmon.analyze import batched
 from newsmon.clock import epoch_from_iso
 from newsmon.ingest import Outgoing, make_producer, publish
+from newsmon.nlp.benchmark import make_articles, measure
 from newsmon.nlp.enricher import Enricher
 from newsmon.normalize import parse_raw, to_normalized
 from newsmon.pipeline import enrich_articles, warm_up
 from newsmon.runner import broker, worker_process
 from newsmon.settings import Settings, get_settings
 
-CITIES = ["Kharkiv", "Odesa", "Jakarta", "Surabaya", "Manila", "Lagos", "Aleppo", "Mosul", "Lima", "Dhaka"]
-PEOPLE = ["Maria Ortega", "Budi Santoso", "John Carter", "Siti Rahma", "Ahmed Nour", "Olena Shevchenko"]
-EN_EVENT = ("At least {killed} people were killed and {injured} injured when missiles struck {city} on {day}, "
-            "officials said. Rescue teams searched the rubble of a residential building as air raid sirens "
-            "sounded again. Governor {person} said the attack hit homes and a school. ")
-EN_QUIET = ("The central bank in {city} kept interest rates unchanged on {day}, citing steady inflation and "
-            "strong exports. Analyst {person} said markets expected the decision and shares rose slightly. ")
-ID_EVENT = ("Sedikitnya {killed} orang tewas dan {injured} lainnya luka-luka setelah banjir bandang melanda "
-            "{city} pada hari {day_id}, kata pejabat setempat. Tim penyelamat mencari korban di antara puing "
-            "rumah warga. Kepala badan penanggulangan bencana {person} mengatakan ribuan warga mengungsi. ")
-ID_QUIET = ("Tim nasional bermain imbang dalam pertandingan persahabatan di {city} pada hari {day_id}. "
-            "Pelatih {person} mengatakan para pemain tampil disiplin dan penonton memadati stadion. ")
-DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
-DAYS_ID = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat"]
-FILLER_EN = "Witnesses described the scene to reporters while officials promised a full account later in the day. "
-FILLER_ID = "Warga setempat menceritakan kejadian itu kepada wartawan, sementara pejabat berjanji memberi keterangan. "
+LANGUAGES = ("id", "en")
 
 
 def generate_articles(count: int, seed: int, words: int = 400) -> list[dict]:
-    """Deterministic article mix: half Indonesian, half English; half of each should alert."""
-    rng = random.Random(seed)
+    """Articles of about `words` words, Indonesian and English in turn, assembled from the sample
+    articles' sentences with varied numbers and names (so the tokenizer cache mostly misses)."""
+    per_language = {lang: make_articles(lang, (count + 1) // 2, words, seed=seed) for lang in LANGUAGES}
     articles = []
     for number in range(count):
-        indonesian, eventful = number % 2 == 0, number % 4 < 2
-        template = (ID_EVENT if eventful else ID_QUIET) if indonesian else (EN_EVENT if eventful else EN_QUIET)
-        day = rng.randrange(5)
-        lead = template.format(killed=rng.randint(1, 40), injured=rng.randint(1, 90), city=rng.choice(CITIES),
-                               day=DAYS[day], day_id=DAYS_ID[day], person=rng.choice(PEOPLE))
-        filler = FILLER_ID if indonesian else FILLER_EN
-        text = lead
-        while len(text.split()) < words:
-            text += filler
-        # A unique closing line: the generated articles must not be duplicates of each other.
-        text += f"Laporan nomor {number}." if indonesian else f"Report number {number}."
-        articles.append({"id": f"bench-{seed}-{number}", "text": text, "title": lead.split(",")[0][:80]})
+        language = LANGUAGES[number % 2]
+        text = per_language[language][number // 2]
+        articles.append({"id": f"bench-{seed}-{number}", "text": f"{text} [{number}]", "language": language})
     return articles
+
+
+def enrichment_per_core(count: int, words: int) -> dict[str, float]:
+    """The enrichment alone, in this one process (one core), per language."""
+    enricher = Enricher()
+    return {lang: round(measure(enricher, lang, count, words), 1) for lang in LANGUAGES}
+
+
+def process_tree_rss_mib(pid: int) -> float:
+    """Resident memory of a process and its children (the worker and its NLP process)."""
+    total_kib, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total_kib += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, StopIteration):
+            continue
+    return round(total_kib / 1024, 1)
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -149,19 +148,21 @@ def pipeline(articles: list[dict], paced: list[dict], rate: float, settings: Set
 
     with broker(settings, once=True) as live:
         create_topics(live)
-        with worker_process(live):
+        with worker_process(live) as worker:
             consumer = KafkaConsumer(topics.ENRICHED, topics.ALERTS, **client_config(live), group_id=None,
                                      auto_offset_reset="earliest", enable_auto_commit=False, consumer_timeout_ms=200)
             started = time.time()
             publish((Outgoing(a["id"].encode(), orjson.dumps(a), a["id"]) for a in articles), live)
             burst = collect(consumer, {a["id"] for a in articles}, timeout)
             elapsed = burst.last_enriched_at - started
+            worker_rss = process_tree_rss_mib(worker.pid)
             publisher = threading.Thread(target=publish_paced, args=(paced, live, rate))
             publisher.start()
             steady = collect(consumer, {a["id"] for a in paced}, timeout)
             publisher.join()
             consumer.close()
     return {
+        "worker_rss_mib": worker_rss,
         "burst": {"articles": len(articles), "enriched": len(burst.enriched), "seconds": round(elapsed, 2),
                   "articles_per_s": round(len(burst.enriched) / elapsed, 1), "alerts": len(burst.alerts),
                   **latency_summary(burst)},
@@ -178,13 +179,17 @@ def main(articles: int = 2000, seed: int = 7, timeout: float = 1800, paced_artic
     words = statistics.mean(len(a["text"].split()) for a in generated)
     print(f"bench: {articles} + {paced_articles} generated articles, {words:.0f} words on average (seed {seed})",
           file=sys.stderr)
+    print("bench: enrichment alone, one process ...", file=sys.stderr)
+    per_core = enrichment_per_core(400, 400)
     print("bench: baseline (bare in-process loop) ...", file=sys.stderr)
     bare = baseline(burst, settings)
     print("bench: pipeline (Kafka + Faust worker): a burst, then a steady feed ...", file=sys.stderr)
     piped = pipeline(burst, paced, paced_rate, settings, timeout)
     ratio = round(piped["burst"]["articles_per_s"] / bare["articles_per_s"], 3)
-    result = {"baseline": bare, "pipeline": piped, "throughput_ratio_pipeline_to_baseline": ratio}
+    result = {"enrichment_articles_per_s_per_core": per_core, "baseline": bare, "pipeline": piped,
+              "throughput_ratio_pipeline_to_baseline": ratio}
     rows = [
+        *((f"enrichment alone, {lang}, per core", per_core[lang], "") for lang in LANGUAGES),
         ("articles/s", bare["articles_per_s"], piped["burst"]["articles_per_s"]),
         ("alerts", bare["alerts"], piped["burst"]["alerts"]),
         ("ratio pipeline/baseline", "", ratio),
@@ -194,9 +199,10 @@ def main(articles: int = 2000, seed: int = 7, timeout: float = 1800, paced_artic
         for key in ("ingest_to_enriched_p50_s", "ingest_to_enriched_p99_s", "ingest_to_alert_p50_s",
                     "ingest_to_alert_p99_s"):
             rows.append((f"{label} {key.removeprefix('ingest_to_').removesuffix('_s')} s", "", piped[phase][key]))
-    print(f"{'':40}{'baseline':>10}{'pipeline':>10}")
+    rows.append(("worker memory (RSS, with NLP process) MiB", "", piped["worker_rss_mib"]))
+    print(f"{'':44}{'baseline':>10}{'pipeline':>10}")
     for name, left, right in rows:
-        print(f"{name:40}{left!s:>10}{right!s:>10}")
+        print(f"{name:44}{left!s:>10}{right!s:>10}")
     print(json.dumps(result))
     complete = piped["burst"]["enriched"] == articles and piped["paced"]["enriched"] == paced_articles
     return 0 if complete else 1
