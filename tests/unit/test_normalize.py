@@ -92,6 +92,17 @@ def test_clean_text_keeps_paragraphs_and_collapses_blanks():
     assert clean_text("  One\u00a0 two\r\n\r\nthree\t\tfour  ") == "One two\n\nthree four"
 
 
+def test_clean_text_strips_html_left_by_scrapers():
+    html_body = ('<div><p>Floods hit <a href="/tag/jakarta">Jakarta</a> &amp; Bekasi.</p>'
+                 '<script>var ad = "<b>x</b>";</script><p>Two are missing.<br>More soon.</p></div>')
+    assert clean_text(html_body) == "Floods hit Jakarta & Bekasi.\n\nTwo are missing.\nMore soon."
+
+
+def test_clean_text_leaves_comparisons_and_plain_text_alone():
+    assert clean_text("Turnout was < 40% and > 30% in 2 < 3 districts") == "Turnout was < 40% and > 30% in 2 < 3 districts"
+    assert clean_text("Tom &amp; Jerry") == "Tom & Jerry"
+
+
 def test_fingerprint_ignores_case_spacing_and_punctuation_but_not_words():
     assert fingerprint("Two killed, 13 injured.") == fingerprint("two   KILLED 13 injured")
     assert fingerprint("Two killed, 13 injured.") != fingerprint("Two killed, 14 injured.")
