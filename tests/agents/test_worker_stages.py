@@ -87,3 +87,15 @@ def test_worker_serves_newsmon_and_faust_metrics(worker_settings):
     for name in ("newsmon_articles_in_total", "newsmon_processing_seconds_bucket", "newsmon_end_to_end_seconds_bucket",
                  "newsmon_alerts_total", "newsmon_deadletter_messages_total", "newsmon_build_info", "faust_"):
         assert name in page, f"{name} missing from /metrics"
+
+
+def test_worker_intermediate_topics_follow_their_schemas(worker_settings):
+    tag = marker()
+    produce(worker_settings, topics.RAW, [orjson.dumps(article(tag))])
+    for topic in (topics.NORMALIZED, topics.UNIQUE):
+        messages = consume(worker_settings, topic,
+                           lambda ms: any(orjson.loads(m.value)["id"] == f"agents-{tag}" for m in ms))
+        [message] = [m for m in messages if orjson.loads(m.value)["id"] == f"agents-{tag}"]
+        record = assert_valid(topic, message.value)
+        assert message.key.decode() == record["fingerprint"]
+        assert record["raw_position"] and record["ingested_at"]
