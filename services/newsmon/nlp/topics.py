@@ -5,6 +5,9 @@ pairs. Terms are matched on lower-cased tokens (no lemmas, so inflections are li
 overlap, the longest wins for all topics at once. A topic's evidence is the sum over its distinct
 matched terms of weight * (1 + ln(occurrences)) — repeats count, with diminishing returns —
 squashed into [0, 1) by 1 - exp(-evidence / SCORE_SCALE).
+
+For Indonesian a trained classifier (topic_model.py) ranks the six soft topics its labelled data
+covers; its probability raises a topic's score unless the rules see hard news.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from newsmon.nlp._data import data_exists, load_json
+from newsmon.nlp.token_view import token_view
+from newsmon.nlp.topic_model import combine, load_model, model_words
 from newsmon.records import Topic
 
 if not Doc.has_extension("newsmon_topics"):
@@ -42,6 +47,8 @@ class _Term:
 class TopicScorer:
     def __init__(self, nlp: Language, terms_language: str) -> None:
         self.labels = topic_labels()
+        # The trained classifier exists for Indonesian only (the language of the labelled sets).
+        self.model = load_model() if terms_language == "id" else None
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.terms: dict[int, _Term] = {}
         path = f"topic_terms/{terms_language}.json"
@@ -61,7 +68,7 @@ class TopicScorer:
         return doc
 
     def score(self, doc: Doc) -> list[Topic]:
-        if not self.terms or len(doc) == 0:
+        if (not self.terms and self.model is None) or len(doc) == 0:
             return []
         keys_by_span: dict[tuple[int, int], list[int]] = {}
         for match_id, start, end in self.matcher(doc):
@@ -87,8 +94,24 @@ class TopicScorer:
             topics.append(
                 Topic(code=code, label=self.labels[code], score=round(score, 4), evidence=ranked[:MAX_EVIDENCE_TERMS])
             )
+        if self.model is not None:
+            topics = self.add_model_opinion(doc, topics)
         topics.sort(key=lambda t: (-t.score, t.code))
         return topics
+
+    def add_model_opinion(self, doc: Doc, topics: list[Topic]) -> list[Topic]:
+        words = model_words(token_view(doc).lower)
+        by_code = {t.code: t for t in topics}
+        combined = combine({t.code: t.score for t in topics}, self.model.probabilities(words))
+        for code, score in combined.items():
+            rule_topic = by_code.get(code)
+            if rule_topic is not None and score <= rule_topic.score:
+                continue
+            evidence = rule_topic.evidence if rule_topic else []
+            extra = [w for w in self.model.evidence(words, code) if w not in evidence]
+            by_code[code] = Topic(code=code, label=self.labels[code], score=round(score, 4),
+                                  evidence=(evidence + extra)[:MAX_EVIDENCE_TERMS])
+        return list(by_code.values())
 
 
 @Language.factory(
