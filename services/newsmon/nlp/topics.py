@@ -2,7 +2,8 @@
 
 Each language has a data file topic_terms/<lang>.json mapping an IPTC code to [term, weight]
 pairs. Terms are matched on lower-cased tokens (no lemmas, so inflections are listed); where terms
-overlap, the longest wins for all topics at once. A topic's evidence is the sum over its distinct
+overlap, the longest wins for all topics at once. A topic counts only if one of its matched terms
+is strong (weight >= STRONG_TERM_WEIGHT); its evidence is the sum over its distinct
 matched terms of weight * (1 + ln(occurrences)) — repeats count, with diminishing returns —
 squashed into [0, 1) by 1 - exp(-evidence / SCORE_SCALE).
 
@@ -30,6 +31,9 @@ if not Doc.has_extension("newsmon_topics"):
 
 # Evidence 6 (e.g. "perang" + "pasukan" + "rudal" + "serangan") scores 0.63; 12 scores 0.86.
 SCORE_SCALE = 6.0
+# A topic needs at least one term this strong: ambiguous words alone ("attack" in a football
+# report, "fire" in "opened fire", "korban") add evidence but never make the topic by themselves.
+STRONG_TERM_WEIGHT = 2.0
 MAX_EVIDENCE_TERMS = 10
 
 
@@ -83,6 +87,8 @@ class TopicScorer:
                 counts[key] = counts.get(key, 0) + 1
         topics = []
         for code, counts in counts_by_code.items():
+            if max(self.terms[key].weight for key in counts) < STRONG_TERM_WEIGHT:
+                continue
             contributions = {
                 self.terms[key].term: self.terms[key].weight * (1.0 + math.log(n)) for key, n in counts.items()
             }

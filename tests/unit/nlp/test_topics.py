@@ -110,3 +110,13 @@ def test_topics_term_files_use_top_level_codes(language):
         for term, weight in items:
             assert term == term.lower() and term.strip() == term
             assert 0 < weight <= 3
+
+
+def test_topics_ambiguous_words_alone_make_no_topic(nlp_en, nlp_id):
+    football = ("The attack pushed forward again and again; every attack ended with a shot on goal. "
+                "The coach praised the attack after the match, and the fans cheered the win.")
+    assert "medtop:16000000" not in {t.code for t in nlp_en(football)._.newsmon_topics}
+    shooting = "A gunman opened fire outside a bar; police said the shooter fled and two victims were hurt."
+    assert "medtop:03000000" not in {t.code for t in nlp_en(shooting)._.newsmon_topics}
+    sepak_bola = "Serangan demi serangan dilancarkan tim tuan rumah, tetapi serangan itu belum membuahkan gol."
+    assert "medtop:16000000" not in {t.code for t in nlp_id(sepak_bola)._.newsmon_topics}
