@@ -146,3 +146,32 @@ def test_facts_several_mentions_are_all_kept(nlp_id):
 def test_facts_fallback_language_has_no_fact_rules():
     nlp = make("xx")
     assert nlp("Mindestens zwölf Menschen wurden getötet.")._.newsmon_facts == []
+
+
+def test_phrase_table_does_not_match_a_longer_phrase_cut_short_by_the_end_of_the_text():
+    from newsmon.nlp.facts import PhraseTable
+
+    table = PhraseTable({("shot",): "hit", ("shot", "and", "killed"): "killed"})
+    assert table.at(["1500", "shot"], 1) == (2, "hit")
+    assert table.at(["was", "shot", "and", "killed"], 1) == (4, "killed")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Two people were shot and five were wounded in the 1500 block.", [("injured", 2, False), ("injured", 5, False)]),
+        ("Officers said 12 was shot.", []),  # "12" is no count, and no person either
+        ("Posted: Friday, June 26, 2015 Three people were killed.", [("killed", 3, False)]),
+        ("Murders reached 111 in 2013 and 3 people were killed.", []),
+        ("Turnout was 40 percent; 3 yr old injured.", []),
+        ("Four people were shot, one fatally.", [("injured", 3, False), ("killed", 1, False)]),
+        ("Belasan warga terluka.", []),  # Indonesian rules are not English ones
+    ],
+)
+def test_facts_english_counts_numbers_not_addresses_or_datelines(nlp_en, text, expected):
+    assert sorted(summary(nlp_en, text)) == sorted(expected)
+
+
+def test_facts_vague_indonesian_counts_are_their_least_value(nlp_id):
+    assert summary(nlp_id, "Belasan warga terluka.") == [("injured", 11, True)]
+    assert summary(nlp_id, "Puluhan orang tewas.") == [("killed", 10, True)]
