@@ -14,7 +14,7 @@ JARS_STAMP := deploy/kafka/libs/.pom.sha256
 PYTEST_ARGS ?=
 
 .PHONY: help setup setup-python setup-kafka setup-prometheus run test test-unit test-integration test-e2e \
-        bench kafka-up kafka-down topics schemas check-rules clean
+        bench eval kafka-up kafka-down topics schemas check-rules clean models
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -71,6 +71,13 @@ check-rules: setup-prometheus ## promtool checks of the Prometheus config, rules
 	@promtool check config deploy/prometheus/prometheus.yml
 	@promtool check config deploy/prometheus/prometheus.compose.yml
 	@promtool test rules deploy/prometheus/rules/newsmon.rules.test.yml
+
+eval: setup-python ## accuracy tables on ../shared/data, through the same code as `newsmon analyze`
+	@$(PY) -m newsmon.evaluation
+
+models: setup-python ## train the NER pipelines and the topic classifier from ../shared/data (fixed seed)
+	@$(PY) -m newsmon.nlp.training >&2
+	@$(PY) -m newsmon.nlp.topic_model >&2
 
 clean: ## remove local state (broker data, virtualenv, jars)
 	rm -rf var $(VENV) deploy/kafka/libs

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     nlp_batch_seconds: float = Field(0.5, gt=0)
     nlp_executor: Literal["process", "thread"] = Field("process", description="where spaCy runs, off the event loop")
     nlp_processes: int = Field(1, ge=1, description="NLP processes per worker")
+    trained_ner: bool = Field(True, description="use the trained NER models in newsmon/nlp/models (else rules only)")
     dedup_window_seconds: float = Field(7 * 24 * 3600, gt=0, description="how long a fingerprint is remembered")
 
     log_level: str = "INFO"

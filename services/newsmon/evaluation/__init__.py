@@ -4,6 +4,8 @@ enrich), so the numbers are the pipeline's and not a re-implementation's."""
 
 from __future__ import annotations
 
+import json
+
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -11,7 +13,7 @@ from pathlib import Path
 import orjson
 
 from newsmon.analyze import analyze_messages
-from newsmon.nlp.enricher import Enricher
+from newsmon.nlp.enricher import MODELS_DIR, Enricher
 from newsmon.records import EnrichedArticle
 from newsmon.settings import Settings
 
@@ -35,6 +37,16 @@ def analyze_items(
     return dict(analyze_messages(messages, settings, batch_size=BATCH_SIZE, enricher=enricher))
 
 
+def trained_on(ner_model: str) -> str:
+    """The training data a trained model's meta.json records (newsmon/nlp/models/ner-<lang>/)."""
+    for meta_path in MODELS_DIR.glob("ner-*/meta.json"):
+        meta = json.loads(meta_path.read_text(encoding="utf-8")).get("newsmon", {})
+        if meta.get("model") and ner_model.startswith(meta["model"]):
+            sources = ", ".join(meta.get("sources", []))
+            return f"trained on {sources} with the eval splits removed, plus gazetteers" if sources else "trained"
+    return "trained model without a model card"
+
+
 def describe_models(names: Iterable[str]) -> str:
     """What the models behind `ner_model` values were trained on."""
     described = []
@@ -42,5 +54,5 @@ def describe_models(names: Iterable[str]) -> str:
         if name.startswith("rules-gazetteer-"):
             described.append(f"{name} (rules + gazetteers, no training data)")
         elif name:
-            described.append(f"{name} (see its model card for its training data)")
+            described.append(f"{name} ({trained_on(name)})")
     return "; ".join(described) or "no records"

@@ -7,14 +7,23 @@ facts, batched through spaCy.
 Indonesian and English have their own pipelines; every other language goes through a multilingual
 `spacy.blank("xx")` pipeline that finds gazetteer places, organisations and cue-introduced persons,
 and alert-topic terms for German, French and Spanish. Pipelines are built on first use.
+
+Trained NER: with `trained_ner` on (the default; settings NEWSMON_TRAINED_NER, or
+Enricher(trained_ner=...)), a language with a model in newsmon/nlp/models/ner-<lang>/ (built by
+`make models`) gets that model's tokenizer and statistical `ner` in front of the rule components;
+newsmon_entities merges its entities with the gazetteer and rule entities (entities.py) and
+`ner_model` reads e.g. "spacy-ner-id-v1+gazetteer". Languages without a model, or with the switch
+off, keep the rules alone ("rules-gazetteer-<lang>-v1"). The models load once per Enricher (one
+per worker process), in Enricher(); a model that cannot load leaves its language to the rules.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -24,7 +33,9 @@ from spacy.tokens import Doc
 from newsmon.nlp import entities as _entities  # noqa: F401
 from newsmon.nlp import facts as _facts  # noqa: F401
 from newsmon.nlp import topics as _topics  # noqa: F401
+from newsmon.nlp.tokenizer import customise_tokenizer
 from newsmon.records import Entity, Fact, Topic
+from newsmon.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +46,8 @@ RULES_VERSION = "v1"
 # article is far shorter, and spaCy refuses texts over nlp.max_length.
 MAX_TEXT_CHARS = 200_000
 BATCH_SIZE = 32
-# spaCy's Indonesian tokenizer lists ~15,600 reduplicated words ("luka-luka") as special cases;
-# with them no token is cached and tokenizing costs ~5 ms per 2,500 characters, raising
-# max_cache_size does not help. Without them the hyphen splits ("luka", "-", "luka") and it costs
-# ~0.1 ms. Rule phrases are split by the same tokenizer, so they still match.
-_REDUPLICATION = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+# Trained pipelines (`make models`): models/ner-<lang>/, each with a meta.json.
+MODELS_DIR = Path(__file__).with_name("models")
 
 
 @dataclass(frozen=True)
@@ -50,8 +58,21 @@ class Analysis:
     ner_model: str = ""
 
 
-def ner_model_name(pipeline_language: str) -> str:
+def ner_model_name(pipeline_language: str, trained_model: str | None = None) -> str:
+    if trained_model:
+        return f"{trained_model}+gazetteer"
     return f"rules-gazetteer-{pipeline_language}-{RULES_VERSION}"
+
+
+def trained_model_dir(language: str) -> Path | None:
+    """models/ner-<language>/ when it holds a trained pipeline, else None."""
+    path = MODELS_DIR / f"ner-{language}"
+    return path if (path / "meta.json").is_file() and (path / "config.cfg").is_file() else None
+
+
+def trained_model_name(path: Path) -> str:
+    meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    return str(meta.get("newsmon", {}).get("model") or f"spacy-ner-{meta.get('lang', 'xx')}")
 
 
 def pipeline_language(language: str | None) -> str:
@@ -59,13 +80,26 @@ def pipeline_language(language: str | None) -> str:
     return code if code in PIPELINE_LANGUAGES else FALLBACK_LANGUAGE
 
 
-def build_pipeline(language: str) -> Language:
-    """A blank spaCy pipeline for `language` ('id', 'en' or 'xx') with newsmon's components."""
-    nlp = spacy.blank(language)
+def load_trained_model(language: str, model_dir: Path) -> Language:
+    """The trained pipeline in `model_dir` (its tokenizer and `ner`)."""
+    nlp = spacy.load(model_dir)
+    if nlp.lang != language or nlp.pipe_names != ["ner"]:
+        raise ValueError(f"{model_dir} is a {nlp.lang!r} pipeline {nlp.pipe_names}, not an {language!r} ner")
+    return nlp
+
+
+def build_pipeline(language: str, trained: Language | None = None) -> Language:
+    """A spaCy pipeline for `language` ('id', 'en' or 'xx') with newsmon's components: blank, or
+    the loaded trained pipeline `trained` (its tokenizer and `ner`, which the training configured
+    with the same newsmon tokenizer, newsmon/nlp/tokenizer.py) followed by the rule components."""
+    if trained is not None:
+        nlp = trained
+        nlp.add_pipe("sentencizer", first=True)
+    else:
+        nlp = spacy.blank(language)
+        customise_tokenizer(nlp.tokenizer, language)
+        nlp.add_pipe("sentencizer")
     nlp.max_length = MAX_TEXT_CHARS + 1
-    if language == "id":
-        nlp.tokenizer.rules = {k: v for k, v in nlp.tokenizer.rules.items() if not _REDUPLICATION.fullmatch(k)}
-    nlp.add_pipe("sentencizer")
     nlp.add_pipe("newsmon_entities")
     nlp.add_pipe("newsmon_topics")
     nlp.add_pipe("newsmon_facts")
@@ -89,14 +123,46 @@ def analysis_of(doc: Doc, ner_model: str) -> Analysis:
 
 
 class Enricher:
-    def __init__(self, batch_size: int = BATCH_SIZE) -> None:
+    def __init__(self, batch_size: int = BATCH_SIZE, trained_ner: bool | None = None) -> None:
+        """`trained_ner`: use the trained models in models/ (default: settings.trained_ner)."""
         self.batch_size = batch_size
         self._pipelines: dict[str, Language] = {}
+        use_trained = get_settings().trained_ner if trained_ner is None else trained_ner
+        # The trained models load here, once per Enricher (one per worker process); the rest of a
+        # language's pipeline (gazetteer, rules) is built on first use.
+        self._models: dict[str, Language] = {}
+        self._model_names: dict[str, str] = {}
+        if use_trained:
+            for key in PIPELINE_LANGUAGES:
+                path = trained_model_dir(key)
+                if path is None:
+                    continue
+                try:
+                    self._models[key] = load_trained_model(key, path)
+                    self._model_names[key] = trained_model_name(path)
+                except Exception:  # a broken model must not stop the enrichment: the rules remain
+                    self._models.pop(key, None)
+                    log.exception("cannot load the trained model in %s; %s keeps the rules", path, key)
+
+    def ner_model(self, language: str | None) -> str:
+        """What finds the entities for `language`."""
+        key = pipeline_language(language)
+        return ner_model_name(key, self._model_names.get(key))
 
     def pipeline(self, language: str | None) -> Language:
         key = pipeline_language(language)
         if key not in self._pipelines:
-            self._pipelines[key] = build_pipeline(key)
+            trained = self._models.get(key)
+            if trained is None:
+                self._pipelines[key] = build_pipeline(key)
+            else:
+                try:
+                    self._pipelines[key] = build_pipeline(key, trained)
+                except Exception:  # a broken model must not stop the enrichment: back to the rules
+                    log.exception("cannot use the trained %s model; the rules remain", key)
+                    self._models.pop(key)
+                    self._model_names.pop(key, None)
+                    self._pipelines[key] = build_pipeline(key)
         return self._pipelines[key]
 
     def enrich(self, items: Sequence[tuple[str, str]]) -> list[Analysis]:
@@ -107,7 +173,7 @@ class Enricher:
             text, language = _unpack(item)
             key = pipeline_language(language)
             if not text.strip():
-                results[index] = Analysis(ner_model=ner_model_name(key))
+                results[index] = Analysis(ner_model=self.ner_model(key))
                 continue
             groups.setdefault(key, []).append((index, text[:MAX_TEXT_CHARS]))
         for key, members in groups.items():
@@ -116,12 +182,13 @@ class Enricher:
         return [r if r is not None else Analysis() for r in results]
 
     def _run(self, key: str, texts: list[str]) -> Iterable[Analysis]:
-        model = ner_model_name(key)
         try:
             nlp = self.pipeline(key)
+            model = self.ner_model(key)  # after the build: a model that failed to load is not named
             return [analysis_of(doc, model) for doc in nlp.pipe(texts, batch_size=self.batch_size)]
         except Exception:
             log.exception("enrichment of a batch failed; retrying its texts one by one")
+        model = self.ner_model(key)
         analyses = []
         for text in texts:
             try:

@@ -10,6 +10,32 @@ article has ("Perry") — is linked to the full name.
 Places: a one-word town smaller than SMALL_TOWN_POPULATION counts only when the article names its
 country (surnames are towns somewhere), and a one-word city right before a surname is a first name
 ("Vladimir Putin"). Each LOC span carries its resolved place (places.resolve_place) or None.
+
+Statistical entities: when a trained spaCy `ner` ran before this component (enricher.py, for
+languages with a model in newsmon/nlp/models/), its PER/LOC/ORG spans are merged with the rule
+entities, which are found first and as before:
+  - the rule that takes two or three capitalised words for a person is off (the model does that
+    job better); role-cue persons, gazetteer places and organisations are found as before;
+  - a statistical span that overlaps no rule entity is added (this is what fills the persons and
+    organisations the rules miss);
+  - a statistical span that overlaps rule entities replaces them only if it strictly contains
+    every one of them (the longer span wins: "Bank Indonesia" ORG over the place "Indonesia",
+    "Kabupaten Pati" LOC over "Pati", "Barack Obama" PER over the town "Obama", "Stephen R. Covey"
+    over the cue person "Stephen R"), except that a rule (role-cue) person is replaced only by a
+    statistical person, and a person span never swallows a place that opens it ("Rusia Vladimir
+    Putin", "Kyiv Vitaliy Klitschko" stay a place and a person) unless it is a one-word city
+    followed by one word, as the rules read "Paris Hilton"; same span, shorter or crossing: the
+    rule entity is kept (so a gazetteer LOC, which carries coordinates, wins over a statistical LOC
+    of the same span). A longer statistical LOC takes the resolved place (coordinates, canonical
+    name) of the gazetteer place it contains, and is not taken when it contains two ("Ukraina
+    Kyiv" stays two places);
+  - the canonical name of a statistical entity is its surface text, whitespace collapsed and
+    without a possessive "'s"; statistical persons then take part in the linking of repeated
+    mentions, so a surname alone gets the full name seen in the article (a one-word statistical
+    person does not seed that linking, nor does a statistical person's first name).
+A statistical LOC or ORG made only of words of a person found in the article ("Putin" tagged LOC)
+is dropped, so that the mention is linked to the person. Leading and trailing punctuation is
+trimmed from statistical spans.
 """
 
 from __future__ import annotations
@@ -33,6 +59,9 @@ from newsmon.nlp.places import (
     resolve_place,
 )
 from newsmon.nlp.token_view import token_view
+
+# Labels taken from a statistical `ner` that runs before this component.
+STATISTICAL_LABELS = frozenset({"PER", "LOC", "ORG"})
 
 if not Span.has_extension("newsmon_canonical"):
     Span.set_extension("newsmon_canonical", default=None)
@@ -142,6 +171,7 @@ class _Match:
     label: str
     canonical: str
     entry: GazetteerEntry | None = None
+    statistical: bool = False  # found by the statistical model
 
 
 class EntityRecognizer:
@@ -151,14 +181,19 @@ class EntityRecognizer:
         stop_words: frozenset[str],
         tokenize: Tokenize = split_on_spaces,
         gazetteer: Gazetteer | None = None,
+        statistical_ner: bool = False,
     ) -> None:
         self.lang = lang
+        # A statistical `ner` runs before this component: it replaces the capitalised-run rule.
+        self.statistical_ner = statistical_ner
         self.rules = PersonRules.for_language(lang, frozenset(w.lower() for w in stop_words), tokenize)
         self.gazetteer = gazetteer or get_gazetteer()
 
     def __call__(self, doc: Doc) -> Doc:
         if len(doc) == 0:
             return doc
+        # Entities a statistical `ner` set before this component (none in a rules-only pipeline).
+        statistical = [s for s in doc.ents if s.label_ in STATISTICAL_LABELS]
         tokens = _Tokens.of(doc)
         known = self._gazetteer_matches(tokens)
         taken = [False] * len(doc)
@@ -168,9 +203,12 @@ class EntityRecognizer:
         known = self._drop_small_towns_out_of_context(known, taken)
         known = self._release_first_name_cities(tokens, known, taken)
         persons = self._cue_persons(tokens, known, taken)
-        if self.rules.sequence_persons:
+        if self.rules.sequence_persons and not self.statistical_ner:
             persons += self._sequence_persons(tokens, taken)
         known = [m for m in known if not self._is_person_word(tokens, m, persons, taken)]
+        if statistical:
+            known, persons = self._merge_statistical(tokens, statistical, known, persons, taken)
+            known = [m for m in known if not self._is_person_word(tokens, m, persons, taken)]
         persons += self._repeated_persons(tokens, persons, taken)
         spans = self._spans(doc, known + persons)
         doc.ents = filter_spans(spans)
@@ -234,12 +272,7 @@ class EntityRecognizer:
 
     @staticmethod
     def _is_one_word_city(m: _Match) -> bool:
-        return (
-            m.entry is not None
-            and m.label == "LOC"
-            and m.end - m.start == 1
-            and all(c.feature == "city" for c in m.entry.candidates)
-        )
+        return _is_one_word_city(m)
 
     def _is_person_word(self, tokens: _Tokens, m: _Match, persons: list[_Match], taken: list[bool]) -> bool:
         """A one-word city that is also the first or last word of a person found in this article
@@ -266,6 +299,52 @@ class EntityRecognizer:
                     continue
             kept.append(m)
         return kept
+
+    # -- statistical entities ------------------------------------------------------------------------
+    def _merge_statistical(
+        self, tokens: _Tokens, statistical: list[Span], known: list[_Match], persons: list[_Match], taken: list[bool]
+    ) -> tuple[list[_Match], list[_Match]]:
+        """Add the statistical model's entities to the rule entities (module docstring: "Statistical
+        entities"). Returns the new (known, persons); marks the tokens of accepted spans taken."""
+        rules = known + persons
+        owner: dict[int, _Match] = {}
+        for m in rules:
+            for i in range(m.start, m.end):
+                owner[i] = m
+        # Words of the persons found (by the rules or the model): a non-person statistical span made
+        # of them ("Putin" as LOC) is left to the linking of repeated mentions.
+        person_words = {w for m in persons for w in tokens.text[m.start : m.end]}
+        person_words.update(tokens.text[i] for s in statistical if s.label_ == "PER" for i in range(s.start, s.end))
+        dropped: set[int] = set()  # ids of rule matches a longer statistical span replaces
+        added: list[_Match] = []
+        for span in sorted(statistical, key=lambda s: (s.start - s.end, s.start)):
+            start, end = _trim(tokens, span.start, span.end)
+            if end <= start:
+                continue
+            if any(taken[i] and i not in owner for i in range(start, end)):
+                continue  # overlaps a statistical span accepted before
+            if span.label_ != "PER" and all(tokens.text[i] in person_words for i in range(start, end)):
+                continue
+            overlapped = {id(owner[i]): owner[i] for i in range(start, end) if i in owner}
+            entry = None
+            if overlapped:
+                if not all(_may_replace(span.label_, start, end, m) for m in overlapped.values()):
+                    continue
+                places = [m for m in overlapped.values() if m.label == "LOC" and m.entry is not None]
+                if span.label_ == "LOC" and len(places) > 1:
+                    continue  # "Ukraina Kyiv": two places, each with its coordinates
+                dropped.update(overlapped)
+                for m in overlapped.values():
+                    for i in range(m.start, m.end):
+                        owner.pop(i, None)
+                if span.label_ == "LOC" and places:  # "Kabupaten Pati": the place of the name in it
+                    entry = places[0].entry
+            for i in range(start, end):
+                taken[i] = True
+            added.append(_Match(start, end, span.label_, _normalise_name(_join(tokens, start, end)), entry, True))
+        known = [m for m in known if id(m) not in dropped] + [m for m in added if m.label != "PER"]
+        persons = [m for m in persons if id(m) not in dropped] + [m for m in added if m.label == "PER"]
+        return known, persons
 
     # -- persons -----------------------------------------------------------------------------------
     def _is_name_word(self, tokens: _Tokens, i: int, taken: list[bool], *, after_cue: bool = False) -> bool:
@@ -398,11 +477,13 @@ class EntityRecognizer:
     def _repeated_persons(self, tokens: _Tokens, persons: list[_Match], taken: list[bool]) -> list[_Match]:
         """Other mentions of names already found: the full name again, or one of its words alone
         (the surname, or the first name when no other person shares it)."""
-        if not persons:
+        # A one-word statistical person ("Twitter" mistaken for one) does not seed the linking.
+        seeds = [m for m in persons if not (m.statistical and m.end - m.start < 2)]
+        if not seeds:
             return []
         full_names: dict[tuple[str, ...], str] = {}
         by_surname: dict[str, set[str]] = {}
-        for m in persons:
+        for m in seeds:
             words = tuple(tokens.text[m.start : m.end])
             full_names.setdefault(words, m.canonical)
             by_surname.setdefault(words[-1], set()).add(m.canonical)
@@ -418,12 +499,15 @@ class EntityRecognizer:
                 m.canonical = canonical_of_surname[surname]
         # Indonesian news often calls a person by the first name after the full name ("ujar Perry").
         by_first_name: dict[str, set[str]] = {}
-        for m in persons:
-            if m.end - m.start >= 2:
+        for m in seeds:
+            if m.end - m.start >= 2 and not m.statistical:  # the model's first words are less sure
                 by_first_name.setdefault(tokens.text[m.start], set()).add(m.canonical)
         for first, names in by_first_name.items():
             if len(names) == 1 and first not in canonical_of_surname and first not in by_surname:
                 canonical_of_surname[first] = next(iter(names))
+        for m in persons:  # a one-word statistical person: "Perry" after "Perry Warjiyo"
+            if m.end - m.start == 1 and tokens.text[m.start] in canonical_of_surname:
+                m.canonical = canonical_of_surname[tokens.text[m.start]]
         found: list[_Match] = []
         n = len(tokens.text)
         longest_name = max(len(words) for words in full_names)
@@ -484,6 +568,48 @@ def _context_countries(matches: list[_Match]) -> set[str]:
     return countries
 
 
+def _is_one_word_city(m: _Match) -> bool:
+    return (
+        m.entry is not None
+        and m.label == "LOC"
+        and m.end - m.start == 1
+        and all(c.feature == "city" for c in m.entry.candidates)
+    )
+
+
+def _may_replace(label: str, start: int, end: int, rule: _Match) -> bool:
+    """May a statistical span [start, end) labelled `label` replace the rule entity it overlaps?"""
+    if not (start <= rule.start and rule.end <= end and end - start > rule.end - rule.start):
+        return False  # the same span, a shorter one or a crossing one: the rule entity stays
+    if rule.label == "PER":
+        return label == "PER"  # "Stephen R . Covey" over the cue person "Stephen R"
+    if rule.label == "LOC" and label == "PER" and rule.start == start:
+        # A place opening a "person" is a place qualifying the name ("Rusia Vladimir Putin", "Kyiv
+        # Vitaliy Klitschko"), unless a one-word city is followed by one word ("Paris Hilton").
+        return _is_one_word_city(rule) and end - start == 2
+    return True
+
+
+def _trim(tokens: _Tokens, start: int, end: int) -> tuple[int, int]:
+    """A span without leading or trailing whitespace and punctuation tokens (a model's span can
+    take in a quote or a comma)."""
+    while start < end and (tokens.is_space[start] or not any(ch.isalnum() for ch in tokens.text[start])):
+        start += 1
+    while end > start and (tokens.is_space[end - 1] or not any(ch.isalnum() for ch in tokens.text[end - 1])):
+        end -= 1
+    return start, end
+
+
+def _normalise_name(text: str) -> str:
+    """The canonical form of a statistical entity: its surface text, whitespace collapsed, without
+    a possessive ending ("Reuters's" -> "Reuters")."""
+    text = " ".join(text.split())
+    for suffix in ("'s", "’s"):
+        if text.endswith(suffix) and len(text) > len(suffix):
+            text = text[: -len(suffix)]
+    return text
+
+
 def _join(tokens: _Tokens, start: int, end: int) -> str:
     return "".join(tokens.text[k] + (" " if tokens.trailing_space[k] else "") for k in range(start, end)).strip()
 
@@ -496,4 +622,6 @@ def _join(tokens: _Tokens, start: int, end: int) -> str:
 def make_entity_recognizer(nlp: Language, name: str, rules_language: str | None) -> EntityRecognizer:
     """`rules_language` picks the entry of data/person_rules.json (default: the pipeline's language)."""
     lang = rules_language or nlp.lang
-    return EntityRecognizer(lang, frozenset(nlp.Defaults.stop_words), lower_tokens(nlp))
+    return EntityRecognizer(
+        lang, frozenset(nlp.Defaults.stop_words), lower_tokens(nlp), statistical_ner="ner" in nlp.pipe_names
+    )

@@ -15,7 +15,7 @@ def test_evaluate_set_deduplicates_removes_train_overlap_and_scores(tmp_path):
     (tmp_path / "valid.txt").write_text(VALID, encoding="utf-8")
     keys = {"hujan di bandung ."}
     ner_set = NerSet("tiny", "id", "valid.txt", NERGRIT, NERGRIT_LABELS, "valid")
-    result = ner.evaluate_set(ner_set, tmp_path, keys, get_settings(), Enricher())
+    result = ner.evaluate_set(ner_set, tmp_path, keys, get_settings(), Enricher(trained_ner=False))
     assert (result["sentences_read"], result["duplicates_removed"], result["train_overlap_removed"]) == (3, 1, 1)
     assert result["sentences_scored"] == 1 and result["gold_spans"] == 2
     assert result["ner_models"] == ["rules-gazetteer-id-v1"]

@@ -28,7 +28,7 @@ def test_enricher_empty_text_gives_empty_analysis(enricher):
     for analysis in enricher.enrich([("", "id"), ("   \n", "en"), ("", "fr")]):
         assert (analysis.entities, analysis.topics, analysis.facts) == ([], [], [])
     assert [a.ner_model for a in enricher.enrich([("", "id"), ("", "fr")])] == [
-        "rules-gazetteer-id-v1",
+        "spacy-ner-id-v1+gazetteer",
         "rules-gazetteer-xx-v1",
     ]
 
@@ -41,7 +41,8 @@ def test_enricher_keeps_order_across_languages(enricher):
         ("Banjir melanda Medan.", "id"),
     ]
     analyses = enricher.enrich(items)
-    assert [a.ner_model for a in analyses] == [ner_model_name(x) for x in ("id", "en", "xx", "id")]
+    assert [a.ner_model for a in analyses] == [
+        "spacy-ner-id-v1+gazetteer", "spacy-ner-en-v1+gazetteer", ner_model_name("xx"), "spacy-ner-id-v1+gazetteer"]
     assert [a.entities[0].canonical for a in analyses] == ["Padang", "Manila", "Lisbon", "Medan"]
 
 

@@ -33,7 +33,7 @@ def test_seed_language_is_indonesian(seed_text):
 
 def test_seed_top_topic_is_conflict(seed):
     assert seed.topics[0].code == "medtop:16000000"
-    assert seed.ner_model == "rules-gazetteer-id-v1"
+    assert seed.ner_model == "spacy-ner-id-v1+gazetteer"
 
 
 def test_seed_places(seed):
