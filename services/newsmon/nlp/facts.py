@@ -662,6 +662,8 @@ class FactExtractor:
 
     def _subject(self, lower, numbers, i: int) -> tuple[_Number, int] | None:
         v = self.rules.victims
+        if i >= len(lower):
+            return None
         if lower[i] in v.subject_pronouns:
             return _Number(i, i + 1, v.subject_pronouns[lower[i]], False), i + 1
         alone = v.standalone.at(lower, i)
@@ -704,6 +706,8 @@ class FactExtractor:
         "pria itu" (a noun with a following determiner, for Indonesian)."""
         v = self.rules.victims
         n = len(lower)
+        if i >= n:  # a phrase cut off by the end of the text: "... shot a man, and"
+            return None
         if i in numbers:
             number = numbers[i]
             count, j = number.value, number.end

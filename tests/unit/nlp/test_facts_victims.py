@@ -188,3 +188,21 @@ def test_victims_facts_are_well_formed_on_any_word_salad(nlp_en, words):
         assert fact.kind in ("killed", "injured", "missing", "drones", "missiles")
         assert fact.number >= 1
         assert text[fact.start : fact.end] == fact.text
+
+
+@pytest.mark.parametrize("text", ["killing a woman , and", "shot and killed a man, and", "He shot a woman , and",
+                                  "Rush Exit Stage Left", "Two men were shot ,", "A man was"])
+def test_facts_victim_phrases_cut_off_by_the_end_of_the_text(nlp_en, text):
+    for fact in nlp_en(text)._.newsmon_facts:
+        assert text[fact.start:fact.end] == fact.text
+
+
+VICTIM_WORDS = ["a", "man", "woman", "two", "men", "and", ",", "shot", "killed", "was", "were", "left", "exit",
+                "one", "fatally", "he", "later", "died", "of", "the", "victims", "hospital", "to", "stage", "killing"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(VICTIM_WORDS), min_size=1, max_size=10).map(" ".join))
+def test_facts_victim_rules_never_raise_on_short_phrases(nlp_en, text):
+    for fact in nlp_en(text)._.newsmon_facts:
+        assert text[fact.start:fact.end] == fact.text and fact.number >= 0
