@@ -41,8 +41,9 @@ def model_words(lower_tokens: Iterable[str]) -> list[str]:
 
 def held_out(text: str) -> bool:
     """The fixed one-in-five of detik that is never trained on (same answer in eval and training)."""
-    key = " ".join(text.casefold().split())
-    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()[0] % HELD_OUT_ONE_IN == 0
+    from newsmon.evaluation.readers import overlap_key
+
+    return hashlib.blake2b(overlap_key(text).encode("utf-8"), digest_size=8).digest()[0] % HELD_OUT_ONE_IN == 0
 
 
 def train(examples: Sequence[tuple[list[str], str]]) -> dict:
@@ -114,14 +115,14 @@ def training_examples(data: Path) -> tuple[list[tuple[list[str], str]], list[tup
     """(train, held-out) examples from the shared Indonesian topic sets."""
     import spacy
 
-    from newsmon.evaluation.readers import deduplicate_articles, read_detik, read_tribun
+    from newsmon.evaluation.readers import deduplicate_articles, overlap_key, read_detik, read_tribun
     from newsmon.evaluation.topics import label_map
 
     labels = label_map()
     tokenizer = spacy.blank("id").tokenizer
     train_set: list[tuple[list[str], str]] = []
     held: list[tuple[list[str], str]] = []
-    tribun_test_keys = {" ".join(a.text.casefold().split()) for a in (read_tribun(data, "test") or [])}
+    tribun_test_keys = {overlap_key(a.text) for a in (read_tribun(data, "test") or [])}
     for source, articles, split in (("detik", read_detik(data), None), ("tribun", read_tribun(data, "train"), "train"),
                                     ("tribun", read_tribun(data, "test"), "test")):
         if articles is None:
@@ -132,7 +133,7 @@ def training_examples(data: Path) -> tuple[list[tuple[list[str], str]], list[tup
             if not code:
                 continue
             words = model_words(t.lower_ for t in tokenizer(f"{article.title}\n{article.text}"))
-            key = " ".join(article.text.casefold().split())
+            key = overlap_key(article.text)
             is_held = (split == "test") or (source == "detik" and held_out(article.text))
             if split == "train" and key in tribun_test_keys:
                 continue  # the same article in tribun test: keep the test set unseen

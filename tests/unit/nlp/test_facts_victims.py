@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import newsmon.nlp.facts  # noqa: F401  (registers the newsmon_facts factory)
 import pytest
-import spacy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from newsmon.alerting import largest
