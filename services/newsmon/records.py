@@ -60,6 +60,11 @@ class Place(_Record):
     latitude: float = Field(ge=-90, le=90)
     longitude: float = Field(ge=-180, le=180)
     feature: Literal["country", "city", "region"]
+    relation: Literal["enclosing"] | None = Field(
+        None,
+        description="'enclosing': the mention is a district or neighbourhood inside this place, as the text "
+        "says; absent: the mention is this place",
+    )
 
 
 class Entity(_Record):
@@ -69,6 +74,7 @@ class Entity(_Record):
     end: int = Field(ge=1, description="exclusive character offset; text == article.text[start:end]")
     canonical: str = Field(description="one name for all spellings of the entity")
     place: Place | None = Field(None, description="for LOC: where it is, when resolved")
+    watchlist_id: str | None = Field(None, description="the watchlist entry (NEWSMON_WATCHLIST_PATH) this entity is")
 
 
 class Topic(_Record):

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -34,8 +34,25 @@ class Settings(BaseSettings):
     nlp_processes: int = Field(1, ge=1, description="NLP processes per worker")
     trained_ner: bool = Field(True, description="use the trained NER models in newsmon/nlp/models (else rules only)")
     dedup_window_seconds: float = Field(7 * 24 * 3600, gt=0, description="how long a fingerprint is remembered")
+    watchlist_path: Path | None = Field(
+        None, description="watchlist of people and organisations (JSONL); unset: newsmon/nlp/data/watchlist.jsonl"
+    )
 
     log_level: str = "INFO"
+
+    @field_validator("watchlist_path")
+    @classmethod
+    def _watchlist_loads(cls, path: Path | None) -> Path | None:
+        """Read the watchlist now, so that a broken file stops the process at start, naming the file
+        and line, instead of failing the first batch mid-stream."""
+        if path is not None:
+            from newsmon.nlp.places import WatchlistError, load_watchlist  # the NLP stack, only when set
+
+            try:
+                load_watchlist(path)
+            except WatchlistError as error:
+                raise ValueError(str(error)) from None
+        return path
 
 
 @lru_cache(maxsize=1)

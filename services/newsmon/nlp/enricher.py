@@ -115,6 +115,7 @@ def analysis_of(doc: Doc, ner_model: str) -> Analysis:
             end=span.end_char,
             canonical=span._.newsmon_canonical or span.text,
             place=span._.newsmon_place,
+            watchlist_id=span._.newsmon_watchlist_id,
         )
         for span in doc.ents
     ]

@@ -11,6 +11,38 @@ Places: a one-word town smaller than SMALL_TOWN_POPULATION counts only when the 
 country (surnames are towns somewhere), and a one-word city right before a surname is a first name
 ("Vladimir Putin"). Each LOC span carries its resolved place (places.resolve_place) or None.
 
+Watchlist (places.py, data/watchlist.jsonl or NEWSMON_WATCHLIST_PATH): its aliases are gazetteer
+names that come before any other entry of the same spelling, so they are found in the same
+longest-match pass as places and organisations. A watchlist person is a person from the start (a
+role cue before it finds nothing more), a watchlist organisation an ORG; both carry the
+watchlist's canonical name and `span._.newsmon_watchlist_id`. A statistical span never replaces a
+watchlist match, except a longer organisation holding a watchlist one ("United Nations Security
+Council"); a statistical PER or ORG spelled as an alias gets the alias's entry. In the linking of
+repeated mentions a watchlist person seeds every spelling of its surname found in its aliases
+("Klychko" after "Vitali Klitschko") and keeps its canonical name; a person linked to it takes the
+watchlist id too. A surname that two people of the article share is linked to neither.
+
+Districts: a district, neighbourhood or village the gazetteer lacks is a LOC when a cue names it
+(data/place_names.json, district_cues: "distrik Darnytskyi", "kecamatan X dan Y", "the X district",
+"X, a suburb of Y", "Stadtteil X", "quartier de X", "barrio de X"). Its canonical name is the name
+without the cue (in Indonesian, which writes "Desa Bolonan" as one name, the mention includes the
+cue). The text says which place encloses it, and the span's place is that place with
+`relation="enclosing"`, only when:
+  - a link joins the name to a gazetteer place: "distrik X di Kyiv", "kecamatan X, Jakarta", "the X
+    district of Kyiv", "the X neighbourhood in Kharkiv", "X, a suburb of Kharkiv", "Stadtteil X in
+    Kiew", "quartier de X à Kiev" (a few filler words may stand between: "di kota Bandung");
+  - "Kyiv's X district" (English possessive);
+  - or, for the cues that name a part of a city (distrik, kecamatan, district, neighbourhood,
+    Stadtteil, quartier, barrio...; not villages or areas, which may lie outside it), the same
+    sentence names exactly one city before the cue and no region or other city ("Pejabat Kyiv
+    mengatakan ... di distrik X"); countries in the sentence do not count.
+Otherwise the district is a LOC with no place: never a guess. A place the gazetteer knows stays that
+place. A longer statistical LOC holding one district takes its enclosing place.
+
+Page furniture: words of source links, read-also lines and bylines (person_rules.json,
+page_furniture: "Tautan Sumber", "Baca juga", "Editor") are never part of a name; a statistical span
+made of nothing else is dropped.
+
 Statistical entities: when a trained spaCy `ner` ran before this component (enricher.py, for
 languages with a model in newsmon/nlp/models/), its PER/LOC/ORG spans are merged with the rule
 entities, which are found first and as before:
@@ -67,10 +99,15 @@ if not Span.has_extension("newsmon_canonical"):
     Span.set_extension("newsmon_canonical", default=None)
 if not Span.has_extension("newsmon_place"):
     Span.set_extension("newsmon_place", default=None)
+if not Span.has_extension("newsmon_watchlist_id"):
+    Span.set_extension("newsmon_watchlist_id", default=None)
 
 # Words between a role cue and the name it introduces ("kepala pemerintahan militer Kyiv X").
 MAX_CUE_FILLERS = 4
 MAX_NAME_LENGTH = 4
+MAX_DISTRICT_NAME_LENGTH = 4
+# Words between a link and the enclosing place ("di kota Kyiv", "of the city of Kyiv").
+MAX_LINK_FILLERS = 3
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’\-.]*$")
 _OPENING_PUNCT = frozenset("\"'“”‘’«»„‹›([{-–—•*")
 # Lower-case words that occur inside place and organisation names (Port-au-Prince, Bosnia dan
@@ -91,6 +128,7 @@ class PersonRules:
     blocked_words: frozenset[str]  # never part of a name: not-name words, org heads, cues, roles
     stop_words: frozenset[str]  # not part of a name unless a cue introduces it
     name_particles: frozenset[str]
+    page_furniture: frozenset[str]  # never part of any entity name ("Tautan Sumber", "Baca juga")
     sequence_persons: bool
 
     @classmethod
@@ -102,8 +140,10 @@ class PersonRules:
         cues = frozenset(tokenize(c) for c in rules["cues"])
         role_words = frozenset(w.lower() for w in rules["role_words"])
         org_heads = frozenset(w.lower() for h in rules["org_heads"] for w in h.split())
+        page_furniture = frozenset(w.lower() for w in rules["page_furniture"])
         blocked = (
             frozenset(w.lower() for w in rules["not_name_words"])
+            | page_furniture
             | org_heads
             | role_words
             | frozenset(c[0] for c in cues if len(c) == 1)
@@ -121,7 +161,51 @@ class PersonRules:
             blocked_words=blocked,
             stop_words=stop_words,
             name_particles=frozenset(rules["name_particles"]),
+            page_furniture=page_furniture,
             sequence_persons=bool(rules["sequence_persons"]),
+        )
+
+
+@dataclass(frozen=True)
+class DistrictRules:
+    """The cues of district, neighbourhood and village names (data/place_names.json, district_cues)."""
+
+    before: frozenset[tuple[str, ...]]
+    before_lengths: dict[str, tuple[int, ...]]  # first word -> cue lengths, longest first
+    after: frozenset[str]
+    joiners: frozenset[str]
+    links: frozenset[str]
+    link_fillers: frozenset[str]
+    appositive_articles: frozenset[str]
+    part_of_city: frozenset[str]
+    possessive: bool
+    cue_in_mention: bool  # "Desa Bolonan": the mention starts at the cue (the canonical name does not)
+    not_names: frozenset[str]
+
+    @classmethod
+    def for_language(cls, lang: str, tokenize: Tokenize = split_on_spaces) -> DistrictRules:
+        data = load_json("place_names.json")["district_cues"]
+        rules = data.get(lang) or data["xx"]
+        before = frozenset(tokenize(c) for c in rules["before"])
+
+        def words(key: str) -> frozenset[str]:
+            return frozenset(w.lower() for w in rules[key])
+
+        return cls(
+            before=before,
+            before_lengths={
+                first: tuple(sorted({len(c) for c in before if c[0] == first}, reverse=True))
+                for first in {c[0] for c in before}
+            },
+            after=words("after"),
+            joiners=words("joiners"),
+            links=words("links"),
+            link_fillers=words("link_fillers"),
+            appositive_articles=words("appositive_articles"),
+            part_of_city=words("part_of_city"),
+            possessive=bool(rules["possessive"]),
+            cue_in_mention=bool(rules["cue_in_mention"]),
+            not_names=words("not_names"),
         )
 
 
@@ -135,6 +219,7 @@ class _Tokens:
     trailing_space: list[bool]
     is_space: list[bool]
     sentence_initial: list[bool]
+    sentence: list[int]  # index of the sentence (or heading line) each token is in
     lowercase_words: set[str]  # words the article itself writes in lower case
 
     @classmethod
@@ -153,6 +238,14 @@ class _Tokens:
                 continue
             initial[i] = at_start
             at_start = False
+        sentence: list[int] = []
+        number, starts = -1, True
+        for i, text in enumerate(view.text):
+            if view.sent_start[i] or (i > 0 and view.is_space[i - 1] and "\n" in view.text[i - 1]):
+                starts = True
+            if starts and not view.is_space[i]:
+                number, starts = number + 1, False
+            sentence.append(max(number, 0))
         return cls(
             text=view.text,
             lower=view.lower,
@@ -160,6 +253,7 @@ class _Tokens:
             trailing_space=view.trailing_space,
             is_space=view.is_space,
             sentence_initial=initial,
+            sentence=sentence,
             lowercase_words={s for s in view.text if s.islower()},
         )
 
@@ -172,6 +266,9 @@ class _Match:
     canonical: str
     entry: GazetteerEntry | None = None
     statistical: bool = False  # found by the statistical model
+    watchlist_id: str | None = None  # a watchlist person or organisation
+    district: bool = False  # a district, neighbourhood or village named by a cue, not in the gazetteer
+    enclosing: _Match | None = None  # for a district: the place the text says it lies in
 
 
 class EntityRecognizer:
@@ -187,6 +284,7 @@ class EntityRecognizer:
         # A statistical `ner` runs before this component: it replaces the capitalised-run rule.
         self.statistical_ner = statistical_ner
         self.rules = PersonRules.for_language(lang, frozenset(w.lower() for w in stop_words), tokenize)
+        self.districts = DistrictRules.for_language(lang, tokenize)
         self.gazetteer = gazetteer or get_gazetteer()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -200,9 +298,13 @@ class EntityRecognizer:
         for m in known:
             for i in range(m.start, m.end):
                 taken[i] = True
+        # Watchlist persons are persons from here on; watchlist organisations stay with the others.
+        watched = [m for m in known if m.label == "PER"]
+        known = [m for m in known if m.label != "PER"]
         known = self._drop_small_towns_out_of_context(known, taken)
         known = self._release_first_name_cities(tokens, known, taken)
-        persons = self._cue_persons(tokens, known, taken)
+        persons = watched + self._cue_persons(tokens, known, taken)
+        known += self._districts(tokens, known, taken)
         if self.rules.sequence_persons and not self.statistical_ner:
             persons += self._sequence_persons(tokens, taken)
         known = [m for m in known if not self._is_person_word(tokens, m, persons, taken)]
@@ -252,9 +354,23 @@ class EntityRecognizer:
             if end - i == 1 and tokens.sentence_initial[i] and tokens.lower[i] in tokens.lowercase_words:
                 i += 1
                 continue
-            matches.append(_Match(i, end, entry.label, entry.canonical, entry))
+            matches.append(_Match(i, end, entry.label, entry.canonical, entry, watchlist_id=entry.watchlist_id))
             i = end
         return matches
+
+    def _lookup(self, tokens: _Tokens, start: int, end: int) -> GazetteerEntry | None:
+        """The gazetteer entry of tokens [start, end) as one name, spelled as _gazetteer_matches
+        builds it."""
+        raw = folded = ""
+        for k in range(start, end):
+            raw += tokens.text[k]
+            folded += tokens.folded[k]
+            if tokens.trailing_space[k] and k + 1 < end:
+                raw += " "
+                folded += " "
+        if len(raw) > self.gazetteer.max_chars:
+            return None
+        return self.gazetteer.lookup(raw, folded, self.lang)
 
     @staticmethod
     def _drop_small_towns_out_of_context(known: list[_Match], taken: list[bool]) -> list[_Match]:
@@ -300,6 +416,146 @@ class EntityRecognizer:
             kept.append(m)
         return kept
 
+    # -- districts ----------------------------------------------------------------------------------
+    def _districts(self, tokens: _Tokens, known: list[_Match], taken: list[bool]) -> list[_Match]:
+        """Districts, neighbourhoods and villages that a cue names and the gazetteer lacks (module
+        docstring: "Districts"). Marks their tokens taken."""
+        rules = self.districts
+        places = {m.start: m for m in known if m.label == "LOC" and m.entry is not None}
+        found: list[_Match] = []
+        n = len(tokens.text)
+        i = 0
+        while i < n:
+            if taken[i] or tokens.is_space[i]:
+                i += 1
+                continue
+            mention_start = None  # where the first mention starts, when before its name ("Desa X")
+            mention_end = None  # where the last mention ends, when past its name ("X District")
+            cue_end = self._district_cue_at(tokens, i)
+            names = self._names_after_cue(tokens, cue_end, taken) if cue_end > i else []
+            if names:  # "distrik Svyatoshynkyi dan Darnytskyi", "quartier de la Goutte"
+                enclosing = self._linked_place(tokens, names[-1][1], places)
+                part_of_city = tokens.lower[i] in rules.part_of_city
+                if rules.cue_in_mention:
+                    mention_start = i
+            elif tokens.lower[i] in rules.after and i > 0:  # "the Obolon district", "Irpin, a suburb of"
+                name_end = i
+                if tokens.lower[i - 1] in rules.appositive_articles and i > 1 and tokens.text[i - 2] == ",":
+                    name_end = i - 2
+                start = self._name_start_before(tokens, name_end, taken)
+                if start == name_end:
+                    i += 1
+                    continue
+                names = [(start, name_end)]
+                enclosing = self._linked_place(tokens, i + 1, places) or self._possessive_place(tokens, start, places)
+                part_of_city = tokens.lower[i] in rules.part_of_city
+                if name_end == i and tokens.text[i][:1].isupper():
+                    mention_end = i + 1  # "Obolon District": the cue written as part of the name
+            else:
+                i += 1
+                continue
+            if enclosing is None and part_of_city:
+                enclosing = self._city_earlier_in_sentence(tokens, i, known)
+            for number, (start, end) in enumerate(names):
+                first = mention_start if number == 0 and mention_start is not None else start
+                stop = mention_end if number == len(names) - 1 and mention_end is not None else end
+                canonical = _join(tokens, start, end)
+                found.append(_Match(first, stop, "LOC", canonical, district=True, enclosing=enclosing))
+                for k in range(first, stop):
+                    taken[k] = True
+            i = max(i + 1, mention_end or names[-1][1])
+        return found
+
+    def _district_cue_at(self, tokens: _Tokens, i: int) -> int:
+        """End of a cue that comes before a district's name, or i when there is none."""
+        for length in self.districts.before_lengths.get(tokens.lower[i], ()):
+            if tuple(tokens.lower[i : i + length]) in self.districts.before:
+                return i + length
+        return i
+
+    def _is_district_word(self, tokens: _Tokens, i: int, taken: list[bool], *, first: bool, joined: bool) -> bool:
+        """Could token i be a word of a district's name? After its first word, compass and other
+        words that are never a person's name may follow ("Pecherskyi Tengah", "Jakarta Selatan").
+        A name after a joiner has no cue of its own: its first word must not be an ordinary word
+        ("dan Sebelah timur")."""
+        text = tokens.text[i]
+        if taken[i] or tokens.is_space[i] or not text[:1].isupper() or not _NAME_WORD.match(text):
+            return False
+        lower = tokens.lower[i]
+        if lower in self.rules.page_furniture or lower in self.rules.org_heads or text in self.rules.honorifics:
+            return False
+        if not first:
+            return True
+        if joined and (lower in self.rules.stop_words or lower in tokens.lowercase_words):
+            return False
+        return lower not in self.rules.blocked_words
+
+    def _names_after_cue(self, tokens: _Tokens, start: int, taken: list[bool]) -> list[tuple[int, int]]:
+        """The names a cue introduces: one, or several joined ("X dan Y")."""
+        n = len(tokens.text)
+        names: list[tuple[int, int]] = []
+        j = start
+        while j < n:
+            end = j
+            while end < n and end - j < MAX_DISTRICT_NAME_LENGTH:
+                if not self._is_district_word(tokens, end, taken, first=end == j, joined=bool(names)):
+                    break
+                end += 1
+            if end == j:
+                break
+            names.append((j, end))
+            if end + 1 < n and tokens.lower[end] in self.districts.joiners:
+                j = end + 1
+                continue
+            break
+        return names
+
+    def _name_start_before(self, tokens: _Tokens, end: int, taken: list[bool]) -> int:
+        """Start of the name that ends right before `end` ("Obolon" in "the Obolon district")."""
+        start = end
+        while (
+            start > 0
+            and end - start < MAX_DISTRICT_NAME_LENGTH
+            and self._is_name_word(tokens, start - 1, taken)
+            and tokens.lower[start - 1] not in self.districts.not_names
+        ):
+            start -= 1
+        return start
+
+    def _linked_place(self, tokens: _Tokens, i: int, places: dict[int, _Match]) -> _Match | None:
+        """The place right after a link at i: "di Kyiv", "of the city of Kyiv", ", Kyiv"."""
+        n = len(tokens.text)
+        if i >= n or tokens.lower[i] not in self.districts.links:
+            return None
+        j = i + 1
+        fillers = self.districts.link_fillers
+        while j < n and j not in places and j - i <= MAX_LINK_FILLERS and tokens.lower[j] in fillers:
+            j += 1
+        return places.get(j)
+
+    def _possessive_place(self, tokens: _Tokens, start: int, places: dict[int, _Match]) -> _Match | None:
+        """"Kyiv's Obolon district": the place before the possessive."""
+        if not self.districts.possessive or start < 2 or tokens.lower[start - 1] not in ("'s", "’s"):
+            return None
+        return next((m for m in places.values() if m.end == start - 1), None)
+
+    @staticmethod
+    def _city_earlier_in_sentence(tokens: _Tokens, cue: int, known: list[_Match]) -> _Match | None:
+        """The one city the sentence names before the cue, when it names no other city or region
+        ("Pejabat Kyiv mengatakan ... di distrik Darnytskyi"); countries do not count."""
+        sentence = tokens.sentence[cue]
+        cities: dict[str, _Match] = {}
+        for m in known:
+            if m.label != "LOC" or m.entry is None or tokens.sentence[m.start] != sentence:
+                continue
+            features = {c.feature for c in m.entry.candidates}
+            if features == {"country"}:
+                continue
+            if features != {"city"} or m.start > cue:
+                return None  # a region, or a city after the cue: the text does not say which
+            cities.setdefault(m.entry.canonical, m)
+        return next(iter(cities.values())) if len(cities) == 1 else None
+
     # -- statistical entities ------------------------------------------------------------------------
     def _merge_statistical(
         self, tokens: _Tokens, statistical: list[Span], known: list[_Match], persons: list[_Match], taken: list[bool]
@@ -321,16 +577,20 @@ class EntityRecognizer:
             start, end = _trim(tokens, span.start, span.end)
             if end <= start:
                 continue
+            words = [tokens.lower[i] for i in range(start, end) if tokens.text[i].isalpha()]
+            if words and all(w in self.rules.page_furniture for w in words):
+                continue  # a "Tautan Sumber" or "Baca juga" line, not a name
             if any(taken[i] and i not in owner for i in range(start, end)):
                 continue  # overlaps a statistical span accepted before
             if span.label_ != "PER" and all(tokens.text[i] in person_words for i in range(start, end)):
                 continue
             overlapped = {id(owner[i]): owner[i] for i in range(start, end) if i in owner}
-            entry = None
+            match = _Match(start, end, span.label_, _normalise_name(_join(tokens, start, end)), statistical=True)
             if overlapped:
                 if not all(_may_replace(span.label_, start, end, m) for m in overlapped.values()):
                     continue
                 places = [m for m in overlapped.values() if m.label == "LOC" and m.entry is not None]
+                districts = [m for m in overlapped.values() if m.district]
                 if span.label_ == "LOC" and len(places) > 1:
                     continue  # "Ukraina Kyiv": two places, each with its coordinates
                 dropped.update(overlapped)
@@ -338,10 +598,17 @@ class EntityRecognizer:
                     for i in range(m.start, m.end):
                         owner.pop(i, None)
                 if span.label_ == "LOC" and places:  # "Kabupaten Pati": the place of the name in it
-                    entry = places[0].entry
+                    match.entry = places[0].entry
+                elif span.label_ == "LOC" and len(districts) == 1:  # "Kecamatan Long Pahangai"
+                    match.district, match.enclosing = True, districts[0].enclosing
+            elif span.label_ != "LOC":
+                # A statistical person or organisation spelled as a watchlist alias is that entry.
+                entry = self._lookup(tokens, start, end)
+                if entry is not None and entry.watchlist_id is not None and entry.label == span.label_:
+                    match.canonical, match.entry, match.watchlist_id = entry.canonical, entry, entry.watchlist_id
             for i in range(start, end):
                 taken[i] = True
-            added.append(_Match(start, end, span.label_, _normalise_name(_join(tokens, start, end)), entry, True))
+            added.append(match)
         known = [m for m in known if id(m) not in dropped] + [m for m in added if m.label != "PER"]
         persons = [m for m in persons if id(m) not in dropped] + [m for m in added if m.label == "PER"]
         return known, persons
@@ -483,10 +750,16 @@ class EntityRecognizer:
             return []
         full_names: dict[tuple[str, ...], str] = {}
         by_surname: dict[str, set[str]] = {}
+        watchlist_ids: dict[str, str] = {}  # canonical name -> id, for the watchlist persons found
         for m in seeds:
             words = tuple(tokens.text[m.start : m.end])
             full_names.setdefault(words, m.canonical)
             by_surname.setdefault(words[-1], set()).add(m.canonical)
+            if m.watchlist_id is not None and m.entry is not None:
+                watchlist_ids[m.canonical] = m.watchlist_id
+                # "Kličko" alone after "Vitali Klitschko": every spelling of the surname
+                for surname in m.entry.surnames:
+                    by_surname.setdefault(surname, set()).add(m.canonical)
         # "Putin" and "Vladimir Putin": the single word belongs to the longer name.
         canonical_of_surname: dict[str, str] = {}
         for surname, names in by_surname.items():
@@ -495,8 +768,9 @@ class EntityRecognizer:
                 canonical_of_surname[surname] = longest
         for m in persons:
             surname = tokens.text[m.end - 1]
-            if surname in canonical_of_surname:
+            if surname in canonical_of_surname and m.watchlist_id is None:
                 m.canonical = canonical_of_surname[surname]
+                m.watchlist_id = watchlist_ids.get(m.canonical)
         # Indonesian news often calls a person by the first name after the full name ("ujar Perry").
         by_first_name: dict[str, set[str]] = {}
         for m in seeds:
@@ -506,8 +780,9 @@ class EntityRecognizer:
             if len(names) == 1 and first not in canonical_of_surname and first not in by_surname:
                 canonical_of_surname[first] = next(iter(names))
         for m in persons:  # a one-word statistical person: "Perry" after "Perry Warjiyo"
-            if m.end - m.start == 1 and tokens.text[m.start] in canonical_of_surname:
+            if m.end - m.start == 1 and tokens.text[m.start] in canonical_of_surname and m.watchlist_id is None:
                 m.canonical = canonical_of_surname[tokens.text[m.start]]
+                m.watchlist_id = watchlist_ids.get(m.canonical)
         found: list[_Match] = []
         n = len(tokens.text)
         longest_name = max(len(words) for words in full_names)
@@ -531,7 +806,7 @@ class EntityRecognizer:
                 i += 1
                 continue
             end, canonical = hit
-            found.append(_Match(i, end, "PER", canonical))
+            found.append(_Match(i, end, "PER", canonical, watchlist_id=watchlist_ids.get(canonical)))
             for k in range(i, end):
                 taken[k] = True
             i = end
@@ -544,7 +819,15 @@ class EntityRecognizer:
         for m in matches:
             span = Span(doc, m.start, m.end, label=m.label)
             canonical = m.canonical
-            if m.label == "LOC" and m.entry is not None:
+            span._.newsmon_watchlist_id = m.watchlist_id
+            if m.district:
+                # the place the text says the district lies in, marked as enclosing it; else none
+                around = m.enclosing.entry if m.enclosing is not None else None
+                resolved = resolve_place(around.candidates, countries) if around is not None else None
+                place = resolved.to_place() if resolved is not None else None
+                if place is not None:
+                    span._.newsmon_place = place.model_copy(update={"relation": "enclosing"})
+            elif m.label == "LOC" and m.entry is not None:
                 resolved = resolve_place(m.entry.candidates, countries)
                 if resolved is not None:
                     span._.newsmon_place = resolved.to_place()
@@ -581,6 +864,10 @@ def _may_replace(label: str, start: int, end: int, rule: _Match) -> bool:
     """May a statistical span [start, end) labelled `label` replace the rule entity it overlaps?"""
     if not (start <= rule.start and rule.end <= end and end - start > rule.end - rule.start):
         return False  # the same span, a shorter one or a crossing one: the rule entity stays
+    if rule.watchlist_id is not None:
+        # The watchlist takes precedence; only a longer organisation holding a watchlist one is
+        # another organisation ("United Nations Security Council").
+        return rule.label == "ORG" and label == "ORG"
     if rule.label == "PER":
         return label == "PER"  # "Stephen R . Covey" over the cue person "Stephen R"
     if rule.label == "LOC" and label == "PER" and rule.start == start:
@@ -617,7 +904,7 @@ def _join(tokens: _Tokens, start: int, end: int) -> str:
 @Language.factory(
     "newsmon_entities",
     default_config={"rules_language": None},
-    assigns=["doc.ents", "span._.newsmon_canonical", "span._.newsmon_place"],
+    assigns=["doc.ents", "span._.newsmon_canonical", "span._.newsmon_place", "span._.newsmon_watchlist_id"],
 )
 def make_entity_recognizer(nlp: Language, name: str, rules_language: str | None) -> EntityRecognizer:
     """`rules_language` picks the entry of data/person_rules.json (default: the pipeline's language)."""

