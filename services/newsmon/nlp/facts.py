@@ -1,10 +1,23 @@
 """newsmon_facts: casualty counts (killed, injured, missing) and weapon counts (drones, missiles).
 
-Rules over tokens, from data/facts.json, in four shapes:
-  number ... kind        "Setidaknya dua orang telah tewas", "13 terluka", "five people were killed"
-  causative number       "menewaskan 5 orang", "killing at least 12"
-  toll link number       "jumlah korban tewas mencapai 20", "the death toll rose to 35"
-  number weapon          "menembak jatuh atau mencegat 69 drone" (qualifier from a nearby verb)
+Rules over tokens, from data/facts.json, for Indonesian, English, German, French and Spanish (a
+language without an entry gets no facts), in four shapes:
+  number ... kind        "Setidaknya dua orang telah tewas", "13 terluka", "five people were killed",
+                         "13 Menschen wurden verletzt", "faisant au moins 5 morts", "un muerto"
+  causative number       "menewaskan 5 orang", "killing at least 12", "tötete 5 Menschen", "a tué 5
+                         personnes", "mató a 5 personas", "murieron 12 personas" (the verb first)
+  toll link number       "jumlah korban tewas mencapai 20", "the death toll rose to 35", "die Zahl der
+                         Toten stieg auf 12", "le bilan s'élève à 37", "la cifra de muertos asciende a 37"
+                         (unless a casualty noun after the number tells the kind: "le bilan est de 30
+                         blessés" counts injured)
+  number weapon          "menembak jatuh atau mencegat 69 drone" (qualifier from a nearby verb, also a
+                         separable one: "schoss 69 Drohnen ab"); "69 von 90 Drohnen abgefangen" counts
+                         69 intercepted of 90 launched; "90 drones, dont 69 ont été abattus" counts the
+                         69 of the drones; coordinated counts share a verb ("lanzó 90 drones y 6 misiles")
+Numbers are digits, grouped by the language's thousands separator ("1.200" in de/es/id, "1,200" in
+en, "1 200" in fr; "2,5" is never a count), or words, several ("dua puluh satu", "treinta y dos",
+"vingt et un") or one ("einundzwanzig", "vingt-trois", "veintitrés"); an article ("ein", "une",
+"un") counts one only before a person, a casualty word or a weapon ("ein Toter", "une femme").
 A lower-bound cue (setidaknya, at least) marks only the number it directly precedes: in
 "at least two killed and 13 injured" the 13 is read as given. Reporters repeat the cue when they
 mean it for both figures, and the alert must not claim a bound the text does not state.
@@ -37,7 +50,8 @@ Gun Violence Archive) do.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 from spacy.language import Language
@@ -56,7 +70,12 @@ _GROUPED_DIGITS = re.compile(r"^[1-9]\d{0,2}(?:[.,]\d{3})+$")
 _HYPHENS = frozenset({"-", "–", "—"})
 _CLAUSE_END = frozenset({".", "!", "?", ";", ":", ","})
 _SENTENCE_END = frozenset({".", "!", "?", ";"})
+_THREE_DIGITS = re.compile(r"^\d{3}$")
+_SPLIT = "..."  # "schoss ... ab": a verb and its particle around the count
 MAX_QUALIFIER_DISTANCE = 6
+MAX_PARTICLE_DISTANCE = 8
+MAX_ADDRESS_WORDS = 4
+MAX_FOLLOW_UP_DISTANCE = 8
 MAX_LINKS = 3
 
 V = TypeVar("V")
@@ -101,6 +120,44 @@ def _word_table(items, tokenize: Tokenize, value=True) -> PhraseTable:
     return PhraseTable({tokenize(p): value for p in items})
 
 
+def _whole_phrases(mapping: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {kind: [p for p in items if _SPLIT not in p] for kind, items in mapping.items()}
+
+
+def _split_table(mapping: dict[str, list[str]], tokenize: Tokenize) -> PhraseTable[tuple[tuple[str, ...], str]]:
+    """German separable verbs: "schoss ... ab" is the verb before the count and its particle after
+    the weapon ("schoss 69 Drohnen ab"); the table maps the verb to (particle, kind)."""
+    phrases = {}
+    for kind, items in mapping.items():
+        for phrase in items:
+            if _SPLIT in phrase:
+                head, particle = (part.strip() for part in phrase.split(_SPLIT, 1))
+                phrases[tokenize(head)] = (tokenize(particle), kind)
+    return PhraseTable(phrases)
+
+
+def _compound_pieces(data: dict) -> dict[str, int | tuple[str, int] | None]:
+    """What a number written as one word may be made of ("einundzwanzig", "vingt-trois",
+    "veintitrés"): single-word numbers, multipliers, parts found only inside such words
+    (veinti-, dieci-) and joiners (und, -), which have no value. Empty: the language writes
+    no such words, and none is looked for."""
+    joiners = data.get("compound_joiners", [])
+    if not joiners and not data.get("compound_parts"):
+        return {}
+    pieces: dict[str, int | tuple[str, int] | None] = {w: v for w, v in data["number_words"].items() if " " not in w}
+    pieces.update({w: ("multiplier", f) for w, f in data["multipliers"].items()})
+    pieces.update(data.get("compound_parts", {}))
+    pieces.update({j: None for j in joiners})
+    return pieces
+
+
+def _grouped_digits(separators: list[str]) -> re.Pattern:
+    """ "1.200" is 1200 where "." groups thousands (de, es, id) and 1.2 where it is the decimal
+    mark (en); a space-grouped "1 200" is two tokens and is joined in _number_at."""
+    marks = "".join(re.escape(s) for s in separators if not s.isspace())
+    return re.compile(rf"^[1-9]\d{{0,2}}(?:[{marks}]\d{{3}})+$") if marks else re.compile(r"(?!)")
+
+
 @dataclass(frozen=True)
 class FactRules:
     number_words: PhraseTable[int]
@@ -121,6 +178,25 @@ class FactRules:
     months: frozenset[str] = frozenset()
     singular_words: frozenset[str] = frozenset()
     victims: VictimRules | None = None
+    # numbers: see _number_at and _Sum
+    articles: frozenset[str] = frozenset()
+    number_connectors: frozenset[str] = frozenset()
+    compound_pieces: dict[str, int | tuple[str, int] | None] = field(default_factory=dict)
+    grouped_digits: re.Pattern = _GROUPED_DIGITS
+    space_grouping: bool = False
+    ordinal_dot: bool = False
+    sentence_openers: frozenset[str] = frozenset()
+    # numbers that are not counts: "13 de marzo", "Hauptstraße 12", "calle Mayor 12"
+    date_joiners: frozenset[str] = frozenset()
+    street_words: frozenset[str] = frozenset()
+    street_suffixes: tuple[str, ...] = ()
+    street_name_joiners: frozenset[str] = frozenset()
+    # weapons: "69 russische Drohnen", "Shahed-Drohnen", "schoss 69 Drohnen ab", "69 von 90 Drohnen"
+    weapon_modifiers: frozenset[str] = frozenset()
+    weapon_suffixes: tuple[tuple[str, str], ...] = ()
+    split_qualifiers: PhraseTable[tuple[tuple[str, ...], str]] = field(default_factory=lambda: PhraseTable({}))
+    qualifier_window: int = 4
+    partitive_links: frozenset[str] = frozenset()
 
     @property
     def verb_starts(self) -> frozenset[str]:
@@ -155,7 +231,7 @@ class FactRules:
             tolls=_kind_table(data["tolls"], tokenize),
             toll_links=_word_table(data["toll_links"], tokenize),
             weapons=_kind_table(data["weapons"], tokenize),
-            qualifiers=_kind_table(data["weapon_qualifiers"], tokenize),
+            qualifiers=_kind_table(_whole_phrases(data["weapon_qualifiers"]), tokenize),
             blocked_after=frozenset(data["blocked_after"]),
             blocked_before=frozenset(data["blocked_before"]),
             person_nouns=frozenset(data["person_nouns"]),
@@ -164,6 +240,22 @@ class FactRules:
             months=frozenset(data.get("months", [])),
             singular_words=frozenset(data.get("singular_words", [])),
             victims=VictimRules.from_data(data["victims"], tokenize) if "victims" in data else None,
+            articles=frozenset(data.get("articles", [])),
+            number_connectors=frozenset(data.get("number_connectors", [])),
+            compound_pieces=_compound_pieces(data),
+            grouped_digits=_grouped_digits(data.get("thousands_separators", [".", ","])),
+            space_grouping=" " in data.get("thousands_separators", []),
+            ordinal_dot=bool(data.get("ordinal_dot", False)),
+            sentence_openers=frozenset(data.get("sentence_openers", [])),
+            date_joiners=frozenset(data.get("date_joiners", [])),
+            street_words=frozenset(data.get("street_words", [])),
+            street_suffixes=tuple(data.get("street_suffixes", [])),
+            street_name_joiners=frozenset(data.get("street_name_joiners", [])),
+            weapon_modifiers=frozenset(data.get("weapon_modifiers", [])),
+            weapon_suffixes=tuple((s, kind) for kind, items in data.get("weapon_suffixes", {}).items() for s in items),
+            split_qualifiers=_split_table(data["weapon_qualifiers"], tokenize),
+            qualifier_window=int(data.get("qualifier_window", 4)),
+            partitive_links=frozenset(data.get("partitive_links", [])),
         )
 
 
@@ -290,9 +382,102 @@ class _Found:
     qualifier: str | None
 
 
+class _Sum:
+    """A number read word by word: a multiplier multiplies what came before it ("dua puluh",
+    "deux cents", "dos mil"), and a smaller value follows a round one ("twenty five", "cent vingt",
+    "mil doscientos"), never any other ("five two" is two numbers)."""
+
+    __slots__ = ("total", "current", "group", "last")
+
+    def __init__(self, group: int = 0) -> None:
+        self.total = self.current = 0
+        self.group = self.last = group
+
+    @property
+    def value(self) -> int:
+        return self.total + self.current + self.group
+
+    def accepts(self, value: int) -> bool:
+        return not self.value or (self.last % 10 == 0 and value < self.last)
+
+    def joins(self, value: int) -> bool:
+        """A connector ("-", "y", "et") only joins a tens word and a smaller one: "treinta y dos"."""
+        return self.last >= 20 and self.last % 10 == 0 and value < self.last
+
+    def add(self, value: int) -> None:
+        if value >= 1000:
+            self.total += value  # "seribu", "mil" on their own
+        else:
+            self.group += value
+        self.last = value
+
+    def multiply(self, factor: int | str) -> None:
+        if factor == "teen":
+            self.current += self.group + 10
+            self.last = 1  # nothing is added to "dua belas" but a multiplier
+        elif factor >= 1000:
+            self.total += ((self.current + self.group) or 1) * factor  # "tausend" alone is 1000
+            self.current = 0
+            self.last = factor
+        else:
+            self.current += (self.group or 1) * factor
+            self.last = factor
+        self.group = 0
+
+
+def _compound_reader(pieces: dict[str, int | tuple[str, int] | None]):
+    """value(word): the number a word made of `pieces` stands for ("einundzwanzig" = ein + und +
+    zwanzig = 21, "zweihundert" = 2 x 100, "vingt-trois", "veintitrés" = veinti + trés), None for
+    any word that is not such a compound of two pieces or more. Pieces follow each other as words
+    do (a smaller value after a round one), and German puts a unit before "und" and its tens
+    ("dreiundvierzig"); "cinq-six" (five or six) is no number."""
+    by_first: dict[str, list[str]] = {}
+    for piece in sorted(pieces, key=len, reverse=True):
+        by_first.setdefault(piece[:1], []).append(piece)
+
+    def split(word: str, start: int, after_joiner: bool) -> list[str] | None:
+        if start == len(word):
+            return [] if not after_joiner else None
+        for piece in by_first.get(word[start], ()):
+            if word.startswith(piece, start):
+                joiner = pieces[piece] is None
+                if joiner and start == 0:
+                    continue  # "-et-" in "soixante-et-onze" is two joiners, but a word never starts with one
+                rest = split(word, start + len(piece), joiner)
+                if rest is not None:
+                    return [piece, *rest]
+        return None
+
+    @lru_cache(maxsize=16384)
+    def value(word: str) -> int | None:
+        if len(word) < 4 or word[:1] not in by_first:
+            return None
+        parts = split(word, 0, False)
+        if parts is None or len(parts) < 2:
+            return None
+        number = _Sum()
+        after_joiner = False
+        for part in parts:
+            piece = pieces[part]
+            if piece is None:
+                after_joiner = True
+                continue
+            if isinstance(piece, tuple):
+                number.multiply(piece[1])
+            elif number.accepts(piece) or (after_joiner and number.last < 10 and piece >= 20 and piece % 10 == 0):
+                number.add(piece)
+            else:
+                return None
+            after_joiner = False
+        return number.value or None
+
+    return value
+
+
 class FactExtractor:
     def __init__(self, rules: FactRules | None) -> None:
         self.rules = rules
+        self._compound = _compound_reader(rules.compound_pieces) if rules and rules.compound_pieces else None
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.newsmon_facts = self.extract(doc)
@@ -309,18 +494,34 @@ class FactExtractor:
                 view.is_alpha, view.is_punct, view.is_space, view.like_num, lower, strict=True
             )
         ]
-        numbers = self._numbers(lower)
+        numbers = self._numbers(lower, view.text)
+        ends = {number.end: number for number in numbers.values()}
         found: dict[tuple[str, int], _Found] = {}
+        weapon_ends: dict[int, _Number] = {}  # where each weapon count ends -> the count
 
         def add(kind: str, number: _Number, start: int, end: int, qualifier: str | None = None) -> None:
             found.setdefault((kind, number.start), _Found(kind, number, start, end, qualifier))
 
         for number in numbers.values():
-            weapon = self.rules.weapons.at(lower, number.end)
+            weapon = self._weapon_after(lower, number.end)
             if weapon is not None:
                 weapon_end, kind = weapon
-                qualifier, q_start, q_end = self._qualifier_near(lower, numbers, number.start, weapon_end)
+                qualifier, q_start, q_end = self._qualifier_near(lower, numbers, number.start, weapon_end, weapon_ends)
+                of = number.start - 1
+                part = ends.get(of) if of > 0 and lower[of] in self.rules.partitive_links else None
+                if part is not None:
+                    # "69 von 90 Drohnen abgefangen": 69 intercepted of the 90 launched
+                    add(kind, part, min(part.start, q_start), max(weapon_end, q_end), qualifier)
+                    add(kind, number, number.start, weapon_end, "launched" if qualifier == "intercepted" else None)
+                    weapon_ends[weapon_end] = number
+                    continue
                 add(kind, number, min(number.start, q_start), max(weapon_end, q_end), qualifier)
+                weapon_ends[weapon_end] = number
+                continue
+            follow_up = self._weapon_follow_up(lower, numbers, weapon_ends, number)
+            if follow_up is not None:
+                kind, qualifier, end = follow_up
+                add(kind, number, number.start, end, qualifier)
                 continue
             kind_hit = self._kind_after(lower, is_word, numbers, number)
             if kind_hit is not None:
@@ -336,6 +537,8 @@ class FactExtractor:
                     continue
                 end, kind = hit
                 number = self._number_after_link(lower, numbers, end, allow_links=links)
+                if links and number is not None and any(start == number.start for _, start in found):
+                    continue  # "le bilan est de 30 blessés": the noun after the number tells the kind
                 if number is not None:
                     noun = number.end < len(lower) and lower[number.end] in self.rules.person_nouns
                     add(kind, number, i, number.end + (1 if noun else 0))
@@ -365,84 +568,156 @@ class FactExtractor:
         )
 
     # -- numbers -----------------------------------------------------------------------------------
-    def _numbers(self, lower: list[str]) -> dict[int, _Number]:
+    def _numbers(self, lower: list[str], text: list[str]) -> dict[int, _Number]:
         numbers: dict[int, _Number] = {}
         i = 0
-        starts = self.rules.number_starts
+        r = self.rules
+        starts = r.number_starts
+        compounds = bool(r.compound_pieces)
         while i < len(lower):
             word = lower[i]
-            number = self._number_at(lower, i) if word in starts or word[:1].isdigit() else None
+            candidate = word in starts or word[:1].isdigit() or (compounds and self._compound(word) is not None)
+            number = self._number_at(lower, i) if candidate else None
             if number is None:
                 i += 1
                 continue
-            if self._is_count(lower, number):
+            if self._is_count(lower, text, number):
                 numbers[number.start] = number
             i = number.end
         return numbers
 
     def _number_at(self, lower: list[str], i: int) -> _Number | None:
-        """A count written in digits ("13", "1.200", "5 ribu") or words ("dua belas",
-        "twenty-five", "puluhan") starting at token i."""
+        """A count written in digits ("13", "1.200", "1 200", "5 ribu") or words ("dua belas",
+        "twenty-five", "treinta y dos", "einundzwanzig", "puluhan") starting at token i."""
         r = self.rules
         vague = r.vague_numbers.at(lower, i)
         if vague is not None:
             return _Number(i, vague[0], vague[1], True)
-        total, current, group = 0, 0, 0
-        j = i
-        if _PLAIN_DIGITS.match(lower[i]) or _GROUPED_DIGITS.match(lower[i]):
-            group = int(re.sub(r"[.,]", "", lower[i]))
-            j = i + 1
+        digits = self._digits_at(lower, i)
+        if digits is not None:
+            value, j = digits
+            number = _Sum(value)
             words_allowed = False  # "13 dua" is two numbers, but "5 ribu" is one
         else:
+            number, j = _Sum(), i
             words_allowed = True
         while j < len(lower):
             word = lower[j]
-            phrase = r.number_words.at(lower, j) if words_allowed else None
-            if phrase is not None:
-                group += phrase[1]
-                j = phrase[0]
-                continue
-            if j > i and word in r.multipliers:
-                factor = r.multipliers[word]
-                if factor == "teen":
-                    current += group + 10
-                elif factor >= 1000:
-                    total += (current + group) * factor
-                    current = 0
-                else:
-                    current += group * factor
-                group = 0
+            if j > i and word in r.multipliers and number.value:  # "deux cents", "dos mil"
+                number.multiply(r.multipliers[word])
                 j += 1
                 continue
-            if j > i and words_allowed and word in _HYPHENS and r.number_words.at(lower, j + 1):
-                j += 1  # twenty-five
+            if not words_allowed:
+                break
+            written = self._written_at(lower, j)
+            if written is not None and number.accepts(written[1]):
+                number.add(written[1])
+                j = written[0]
                 continue
+            if j > i and (word in _HYPHENS or word in r.number_connectors):
+                # "twenty-five", "treinta y dos", "vingt et un", never "dos y tres"
+                after = self._written_at(lower, j + 1)
+                if after is not None and number.joins(after[1]):
+                    number.add(after[1])
+                    j = after[0]
+                    continue
             break
         if j == i:
             return None
-        return _Number(i, j, total + current + group, False)
+        if j == i + 1 and lower[i] in r.articles and not self._counted_thing_at(lower, j):
+            return None  # "ein", "une", "un" count only before a person, a casualty or a weapon
+        return _Number(i, j, number.value, False)
 
-    def _is_count(self, lower: list[str], number: _Number) -> bool:
-        """False for ages, dates, years, durations, measures, shares and identifiers."""
+    def _written_at(self, lower: list[str], j: int) -> tuple[int, int] | None:
+        """(end, value) of a number word or phrase at token j, or of one compound word."""
+        if j >= len(lower):
+            return None
+        phrase = self.rules.number_words.at(lower, j)
+        if phrase is not None:
+            return phrase
+        if self.rules.compound_pieces:
+            value = self._compound(lower[j])
+            if value is not None:
+                return j + 1, value
+        return None
+
+    def _digits_at(self, lower: list[str], i: int) -> tuple[int, int] | None:
+        """(value, end) of a number in digits: "13", "1.200" where "." groups thousands, "1 200"
+        where a space does, "12." at the end of a German sentence (elsewhere an ordinal: "13. März")."""
+        r = self.rules
+        word = lower[i]
+        if _PLAIN_DIGITS.match(word):
+            value, j = int(word), i + 1
+            while r.space_grouping and len(word) <= 3:
+                k = j + 1 if j < len(lower) and lower[j].isspace() and "\n" not in lower[j] else j
+                if k >= len(lower) or not _THREE_DIGITS.match(lower[k]):
+                    break
+                value, j, word = value * 1000 + int(lower[k]), k + 1, "000"
+            return value, j
+        if r.grouped_digits.match(word):
+            return int(re.sub(r"\D", "", word)), i + 1
+        if r.ordinal_dot and word.endswith(".") and _PLAIN_DIGITS.match(word[:-1]):
+            after = lower[i + 1] if i + 1 < len(lower) else None
+            if after is None or after.isspace() or after in r.sentence_openers:
+                return int(word[:-1]), i + 1
+        return None
+
+    def _counted_thing_at(self, lower: list[str], k: int) -> bool:
+        """A person noun ("ein Mann", "une personne", "a 34-Jähriger"), a casualty word ("un mort",
+        "ein Toter") or a weapon ("eine Drohne") at token k."""
+        r = self.rules
+        if k >= len(lower):
+            return False
+        word = lower[k]
+        return (
+            word in r.person_nouns
+            or word.rsplit("-", 1)[-1] in r.person_nouns
+            or r.kinds.at(lower, k) is not None
+            or self._weapon_at(lower, k) is not None
+        )
+
+    def _is_count(self, lower: list[str], text: list[str], number: _Number) -> bool:
+        """False for ages, dates, years, durations, measures, shares, addresses and identifiers."""
         r = self.rules
         after = number.end
         while after < len(lower) and lower[after] in _HYPHENS:
             after += 1
         if after < len(lower) and lower[after] in r.blocked_after:
             return False
+        if r.date_joiners:  # "el 13 de marzo"
+            k = after
+            while k < len(lower) and lower[k] in r.date_joiners:
+                k += 1
+            if k > after and k < len(lower) and lower[k].rstrip(".") in r.months:
+                return False
         before = number.start - 1
         while before >= 0 and lower[before] in _HYPHENS:
             before -= 1
         if before >= 0 and lower[before] in r.blocked_before:
             return False
+        if (r.street_words or r.street_suffixes) and self._after_a_street(lower, text, number.start):
+            return False
         if _is_year(lower[number.start]) and number.end - number.start == 1:
             return after < len(lower) and lower[after] in r.person_nouns  # "2000 orang" is a count
         return True
+
+    def _after_a_street(self, lower: list[str], text: list[str], start: int) -> bool:
+        """A house number: "Hauptstraße 12", "calle Mayor 12", "avenida de la Paz 7"."""
+        r = self.rules
+        for k in range(start - 1, max(-1, start - 1 - MAX_ADDRESS_WORDS), -1):
+            word = lower[k]
+            if word in r.street_words or (len(word) > 4 and word.endswith(r.street_suffixes)):
+                return True
+            if not (text[k][:1].isupper() or word in r.date_joiners or word in r.street_name_joiners):
+                return False
+        return False
 
     def _sentences_with_a_year(self, lower: list[str], sent_start: list[bool]) -> set[int]:
         sentence_of = _sentence_index(sent_start)
         years = set()
         for i, word in enumerate(lower):
+            if self.rules.ordinal_dot:
+                word = word.rstrip(".")  # "im Jahr 2015." ends a German sentence
             if _is_year(word) and not (i + 1 < len(lower) and lower[i + 1] in self.rules.person_nouns):
                 if self._in_full_date(lower, i):
                     continue  # "Posted: Friday, June 26, 2015", "26 Juni 2015": a dateline, not the past
@@ -450,15 +725,26 @@ class FactExtractor:
         return years
 
     def _in_full_date(self, lower: list[str], i: int) -> bool:
-        """A year after a month and a day: "June 26, 2015", "Jan. 5, 2015", "26 Juni 2015"."""
-        k = i - 1
-        if k >= 0 and lower[k] == ",":
-            k -= 1
-        if k >= 1 and lower[k].isdigit() and len(lower[k]) <= 2:
-            return lower[k - 1].rstrip(".") in self.rules.months
-        if k >= 1 and lower[k].rstrip(".") in self.rules.months:
-            return lower[k - 1].isdigit() and len(lower[k - 1]) <= 2
-        return False
+        """A year after a month and a day: "June 26, 2015", "Jan. 5, 2015", "26 Juni 2015",
+        "26. Juni 2015", "26 de junio de 2015"."""
+        months, joiners = self.rules.months, self.rules.date_joiners
+
+        def skip_back(k: int) -> int:
+            while k >= 0 and (lower[k] == "," or lower[k] in joiners):
+                k -= 1
+            return k
+
+        def is_day(word: str) -> bool:
+            word = word.rstrip(".")
+            return word.isdigit() and len(word) <= 2
+
+        k = skip_back(i - 1)
+        before = skip_back(k - 1) if k >= 1 else -1
+        if before < 0:
+            return False
+        if is_day(lower[k]):
+            return lower[before].rstrip(".") in months
+        return lower[k].rstrip(".") in months and is_day(lower[before])
 
     # -- shapes ----------------------------------------------------------------------------------------
     def _kind_after(self, lower, is_word, numbers, number: _Number) -> tuple[str, int] | None:
@@ -485,7 +771,7 @@ class FactExtractor:
                 return None
             if number.value != 1 and lower[k] in r.singular_words:
                 return None  # "Channel 12 said a child was shot", "4 A child was shot": not a count
-            if r.weapons.at(lower, k) is not None:
+            if self._weapon_at(lower, k) is not None:
                 return None
             gap += 1
             k += 1
@@ -870,24 +1156,118 @@ class FactExtractor:
             rest.append(_Found("injured", _Number(n.start, n.end, injured, n.vague), hit.start, hit.end, None))
         return rest
 
-    def _qualifier_near(self, lower, numbers, number_start: int, weapon_end: int) -> tuple[str | None, int, int]:
-        """The launched/intercepted verb of this count, in the same clause: right after the weapon
-        ("40 drone yang diluncurkan", "69 drones were shot down") or, failing that, before the
-        number ("menembak jatuh atau mencegat 69 drone"), never past another number."""
+    def _weapon_after(self, lower: list[str], k: int) -> tuple[int, str] | None:
+        """(end, kind) of a weapon right after a number, past a few adjectives: "69 russische Drohnen"."""
+        skipped = 0
+        while k < len(lower) and skipped < 2 and lower[k] in self.rules.weapon_modifiers:
+            k += 1
+            skipped += 1
+        return self._weapon_at(lower, k)
+
+    def _weapon_at(self, lower: list[str], k: int) -> tuple[int, str] | None:
+        """A weapon word at token k, or a compound ending in one ("Kampfdrohnen", "Shahed-Drohnen")."""
         r = self.rules
-        for k in range(weapon_end, min(len(lower), weapon_end + 4)):
-            if lower[k] in _CLAUSE_END or k in numbers:
+        hit = r.weapons.at(lower, k)
+        if hit is not None or not r.weapon_suffixes or k >= len(lower):
+            return hit
+        word = lower[k]
+        for suffix, kind in r.weapon_suffixes:
+            if len(word) > len(suffix) and word.endswith(suffix):
+                return k + 1, kind
+        return None
+
+    def _weapon_follow_up(
+        self, lower, numbers, weapon_ends: dict[int, _Number], number: _Number
+    ) -> tuple[str, str, int] | None:
+        """A part of the weapons just counted, told by its verb alone: "90 drones, dont 69 ont été
+        abattus", "90 Drohnen, davon wurden 69 abgeschossen", "90 drones, of which 69 were shot
+        down": (kind, qualifier, end of the qualifier). Not when it outnumbers that count ("145
+        drones et 4 missiles, dont 118 ...": of them all, not of the missiles)."""
+        for end in range(number.start, max(-1, number.start - MAX_FOLLOW_UP_DISTANCE - 1), -1):
+            if end in weapon_ends:
                 break
-            hit = r.qualifiers.at(lower, k)
+            if end < number.start and (end in numbers or lower[end] in _SENTENCE_END):
+                return None
+        else:
+            return None
+        whole = weapon_ends[end]
+        qualifier = self._qualifier_after(lower, numbers, number.end)
+        if qualifier is None or number.value > whole.value:
+            return None
+        return self._weapon_after(lower, whole.end)[1], qualifier[0], qualifier[1]
+
+    def _qualifier_after(self, lower, numbers, k: int, coordinated: bool = False) -> tuple[str, int] | None:
+        """(qualifier, end) of a launched/intercepted verb soon after token k, in the same clause;
+        `coordinated`: also past weapon counts joined to this one ("112 Drohnen und sechs
+        Marschflugkörper eingesetzt")."""
+        r = self.rules
+        j, limit = k, k + r.qualifier_window
+        while j < min(len(lower), limit):
+            if lower[j] in _CLAUSE_END:
+                return None
+            if j in numbers:
+                other = self._coordinated_weapon(lower, numbers[j]) if coordinated else None
+                if other is None:
+                    return None
+                limit += other - j
+                j = other
+                continue
+            hit = r.qualifiers.at(lower, j)
             if hit is not None:
-                return hit[1], number_start, hit[0]
-        for k in range(number_start - 1, max(-1, number_start - 1 - MAX_QUALIFIER_DISTANCE), -1):
+                return hit[1], hit[0]
+            j += 1
+        return None
+
+    def _coordinated_weapon(self, lower, number: _Number) -> int | None:
+        """End of "und sechs Marschflugkörper" when `number` counts weapons after a conjunction."""
+        if number.start == 0 or lower[number.start - 1] not in self.rules.clause_breakers:
+            return None
+        weapon = self._weapon_after(lower, number.end)
+        return weapon[0] if weapon is not None else None
+
+    def _qualifier_near(
+        self, lower, numbers, number_start: int, weapon_end: int, weapon_ends: dict[int, _Number]
+    ) -> tuple[str | None, int, int]:
+        """The launched/intercepted verb of this count, in the same clause: a separable verb around it
+        ("schoss 69 Drohnen ab"), or right after the weapon ("40 drone yang diluncurkan", "69 drones
+        were shot down") or, failing that, before the number ("menembak jatuh atau mencegat 69
+        drone"), or after weapon counts joined to it ("112 Drohnen und sechs Marschflugkörper
+        eingesetzt", but "meluncurkan 40 rudal dan 12 drone ditembak jatuh": the verb before wins),
+        never past another number."""
+        r = self.rules
+        hit_after = self._qualifier_after(lower, numbers, weapon_end)
+        after = (hit_after[0], number_start, hit_after[1]) if hit_after is not None else None
+        before = None
+        k, limit = number_start - 1, number_start - 1 - MAX_QUALIFIER_DISTANCE
+        if k > 0 and lower[k] in r.clause_breakers and k in weapon_ends:
+            earlier = weapon_ends[k]  # "lanzó 90 drones y 6 misiles": the verb of the first count
+            limit -= k - earlier.start
+            k = earlier.start - 1
+        for k in range(k, max(-1, limit), -1):
             if lower[k] in _CLAUSE_END or k in numbers:
                 break
+            split = r.split_qualifiers.at(lower, k)
+            if split is not None and split[0] <= number_start:
+                particle, kind = split[1]
+                particle_end = self._particle_after(lower, weapon_end, particle)
+                if particle_end is not None:
+                    return kind, k, particle_end
             hit = r.qualifiers.at(lower, k)
-            if hit is not None and hit[0] <= number_start:
-                return hit[1], k, number_start
-        return None, number_start, weapon_end
+            if hit is not None and hit[0] <= number_start and before is None:
+                before = (hit[1], k, number_start)
+        if after is None and before is None:
+            shared = self._qualifier_after(lower, numbers, weapon_end, coordinated=True)
+            after = (shared[0], number_start, shared[1]) if shared is not None else None
+        return after or before or (None, number_start, weapon_end)
+
+    def _particle_after(self, lower, k: int, particle: tuple[str, ...]) -> int | None:
+        """End of the particle of a separable verb later in the clause ("... 69 Drohnen ab")."""
+        for j in range(k, min(len(lower), k + MAX_PARTICLE_DISTANCE)):
+            if lower[j] in _CLAUSE_END:
+                return None
+            if tuple(lower[j : j + len(particle)]) == particle:
+                return j + len(particle)
+        return None
 
 
 def _is_year(word: str) -> bool:
