@@ -59,15 +59,19 @@ entities, which are found first and as before:
     followed by one word, as the rules read "Paris Hilton"; same span, shorter or crossing: the
     rule entity is kept (so a gazetteer LOC, which carries coordinates, wins over a statistical LOC
     of the same span). A longer statistical LOC takes the resolved place (coordinates, canonical
-    name) of the gazetteer place it contains, and is not taken when it contains two ("Ukraina
-    Kyiv" stays two places);
+    name) of the gazetteer place it contains, and is not taken when it contains two, nor is a span
+    of another label in which "and" joins two places ("Ukraina Kyiv", "Attacks on Kiev and
+    Kharkiv" stay two places);
   - the canonical name of a statistical entity is its surface text, whitespace collapsed and
     without a possessive "'s"; statistical persons then take part in the linking of repeated
     mentions, so a surname alone gets the full name seen in the article (a one-word statistical
     person does not seed that linking, nor does a statistical person's first name).
 A statistical LOC or ORG made only of words of a person found in the article ("Putin" tagged LOC)
 is dropped, so that the mention is linked to the person. Leading and trailing punctuation is
-trimmed from statistical spans.
+trimmed from statistical spans, and a statistical span that mixes capitalised words with
+MAX_LOWER_CASE_NAME_WORDS or more lower-case words other than name connectors ("Russian drones hit
+Kyiv overnight", "The Roma deal looks much better") has run on into the sentence and is dropped
+(the rule entities inside it stay). All-lower-case spans are kept: web text writes names so.
 """
 
 from __future__ import annotations
@@ -105,6 +109,11 @@ if not Span.has_extension("newsmon_watchlist_id"):
 # Words between a role cue and the name it introduces ("kepala pemerintahan militer Kyiv X").
 MAX_CUE_FILLERS = 4
 MAX_NAME_LENGTH = 4
+# Words that join two names into a list, not into one name ("Kiev and Kharkiv").
+_CONJUNCTIONS = frozenset("and or dan atau und oder et ou y o e".split())
+# Names carry at most one lower-case word besides connectors ("Santa Marta sabrewing", "Mount
+# Druitt station"); a model span with two has run on into the sentence.
+MAX_LOWER_CASE_NAME_WORDS = 2
 MAX_DISTRICT_NAME_LENGTH = 4
 # Words between a link and the enclosing place ("di kota Kyiv", "of the city of Kyiv").
 MAX_LINK_FILLERS = 3
@@ -577,6 +586,8 @@ class EntityRecognizer:
             start, end = _trim(tokens, span.start, span.end)
             if end <= start:
                 continue
+            if _runs_into_prose(tokens, start, end):
+                continue
             words = [tokens.lower[i] for i in range(start, end) if tokens.text[i].isalpha()]
             if words and all(w in self.rules.page_furniture for w in words):
                 continue  # a "Tautan Sumber" or "Baca juga" line, not a name
@@ -591,8 +602,10 @@ class EntityRecognizer:
                     continue
                 places = [m for m in overlapped.values() if m.label == "LOC" and m.entry is not None]
                 districts = [m for m in overlapped.values() if m.district]
-                if span.label_ == "LOC" and len(places) > 1:
-                    continue  # "Ukraina Kyiv": two places, each with its coordinates
+                if len(places) > 1 and (span.label_ == "LOC" or _joins_places(tokens, places)):
+                    # "Ukraina Kyiv", "Attacks on Kiev and Kharkiv": two places, each with its
+                    # coordinates ("Bosnia and Herzegovina" is one gazetteer place).
+                    continue
                 dropped.update(overlapped)
                 for m in overlapped.values():
                     for i in range(m.start, m.end):
@@ -875,6 +888,23 @@ def _may_replace(label: str, start: int, end: int, rule: _Match) -> bool:
         # Vitaliy Klitschko"), unless a one-word city is followed by one word ("Paris Hilton").
         return _is_one_word_city(rule) and end - start == 2
     return True
+
+
+def _joins_places(tokens: _Tokens, places: list[_Match]) -> bool:
+    ordered = sorted(places, key=lambda m: m.start)
+    return any(
+        tokens.lower[i] in _CONJUNCTIONS
+        for left, right in zip(ordered, ordered[1:])
+        for i in range(left.end, right.start)
+    )
+
+
+def _runs_into_prose(tokens: _Tokens, start: int, end: int) -> bool:
+    words = [tokens.text[i] for i in range(start, end) if any(ch.isalpha() for ch in tokens.text[i])]
+    if not any(w[:1].isupper() for w in words):
+        return False
+    lower = [w for w in words if w[:1].islower() and w.lower() not in _NAME_CONNECTORS]
+    return len(lower) >= MAX_LOWER_CASE_NAME_WORDS
 
 
 def _trim(tokens: _Tokens, start: int, end: int) -> tuple[int, int]:

@@ -171,3 +171,33 @@ def test_entities_fallback_pipeline_finds_places_and_cued_persons(analyse):
     assert {("Friedrich Merz", "PER"), ("Passau", "LOC"), ("München", "LOC")} <= found
     munich = next(e for e in analysis.entities if e.text == "München")
     assert (munich.canonical, munich.place.country_code) == ("Munich", "DE")
+
+
+def _with_model_spans(lang: str, spans: list[tuple[str, str]]) -> spacy.Language:
+    """A pipeline whose `ner` (an entity ruler standing in for the trained model) gives `spans`."""
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe("entity_ruler", name="ner")
+    ruler.add_patterns([{"label": label, "pattern": phrase} for label, phrase in spans])
+    nlp.add_pipe("newsmon_entities")
+    return nlp
+
+
+def test_entities_model_span_that_runs_into_the_sentence_is_dropped():
+    nlp = _with_model_spans("en", [("LOC", "Russian drones hit Kyiv overnight"), ("ORG", "The Roma deal looks much")])
+    doc = nlp("Russian drones hit Kyiv overnight, officials said. The Roma deal looks much better.")
+    assert [e.text for e in doc.ents] == ["Kyiv", "Roma"]  # the gazetteer's places inside the spans
+    assert doc.ents[0]._.newsmon_place is not None
+
+
+def test_entities_model_span_with_one_lower_case_word_or_all_lower_case_is_kept():
+    nlp = _with_model_spans("en", [("LOC", "Mount Druitt station"), ("ORG", "air asia")])
+    doc = nlp("Trains stopped at Mount Druitt station after the air asia flight landed.")
+    assert {(e.text, e.label_) for e in doc.ents} == {("Mount Druitt station", "LOC"), ("air asia", "ORG")}
+
+
+def test_entities_model_span_joining_two_places_keeps_both_places():
+    nlp = _with_model_spans("en", [("ORG", "Attacks on Kiev and Kharkiv"), ("ORG", "Bank of Kharkiv")])
+    doc = nlp("Attacks on Kiev and Kharkiv were reported. The Bank of Kharkiv closed.")
+    found = [(e.text, e.label_, e._.newsmon_canonical) for e in doc.ents]
+    assert found == [("Kiev", "LOC", "Kyiv"), ("Kharkiv", "LOC", "Kharkiv"), ("Bank of Kharkiv", "ORG", "Bank of Kharkiv")]
