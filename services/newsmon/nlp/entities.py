@@ -63,7 +63,8 @@ entities, which are found first and as before:
     of another label in which "and" joins two places ("Ukraina Kyiv", "Attacks on Kiev and
     Kharkiv" stay two places);
   - the canonical name of a statistical entity is its surface text, whitespace collapsed and
-    without a possessive "'s"; statistical persons then take part in the linking of repeated
+    without a possessive "'s" and, for a person, without the role cues and honorifics that open
+    it ("Mayor Brandon Johnson" -> "Brandon Johnson"); statistical persons then take part in the linking of repeated
     mentions, so a surname alone gets the full name seen in the article (a one-word statistical
     person does not seed that linking, nor does a statistical person's first name).
 A statistical LOC or ORG made only of words of a person found in the article ("Putin" tagged LOC)
@@ -596,7 +597,10 @@ class EntityRecognizer:
             if span.label_ != "PER" and all(tokens.text[i] in person_words for i in range(start, end)):
                 continue
             overlapped = {id(owner[i]): owner[i] for i in range(start, end) if i in owner}
-            match = _Match(start, end, span.label_, _normalise_name(_join(tokens, start, end)), statistical=True)
+            # "Mayor Brandon Johnson": the span keeps the office, the canonical name is the person's,
+            # as for the persons the cue rule finds.
+            name_start = self._after_role_cue(tokens, start, end) if span.label_ == "PER" else start
+            match = _Match(start, end, span.label_, _normalise_name(_join(tokens, name_start, end)), statistical=True)
             if overlapped:
                 if not all(_may_replace(span.label_, start, end, m) for m in overlapped.values()):
                     continue
@@ -661,6 +665,16 @@ class EntityRecognizer:
             else:
                 break
         return end
+
+    def _after_role_cue(self, tokens: _Tokens, start: int, end: int) -> int:
+        """Where the name starts in a span that opens with role cues or honorifics, when a name
+        word follows them; else `start`."""
+        name_start = start
+        while name_start < end and (cue_end := self._cue_at(tokens, name_start)) > name_start:
+            name_start = cue_end
+        if name_start < end and tokens.text[name_start][:1].isupper() and tokens.lower[name_start] not in self.rules.org_heads:
+            return name_start  # not "Ekonom Bank Mandiri Andry Asmoro": an organisation comes between
+        return start
 
     def _cue_at(self, tokens: _Tokens, i: int) -> int:
         """End of a role cue or honorific starting at i, or i when there is none."""

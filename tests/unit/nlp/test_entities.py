@@ -201,3 +201,12 @@ def test_entities_model_span_joining_two_places_keeps_both_places():
     doc = nlp("Attacks on Kiev and Kharkiv were reported. The Bank of Kharkiv closed.")
     found = [(e.text, e.label_, e._.newsmon_canonical) for e in doc.ents]
     assert found == [("Kiev", "LOC", "Kyiv"), ("Kharkiv", "LOC", "Kharkiv"), ("Bank of Kharkiv", "ORG", "Bank of Kharkiv")]
+
+
+def test_entities_model_person_with_an_office_gets_the_person_s_canonical_name():
+    nlp = _with_model_spans("en", [("PER", "Mayor Brandon Johnson"), ("PER", "Johnson")])
+    doc = nlp("Mayor Brandon Johnson said the city would respond. Johnson later visited the scene.")
+    assert [(e.text, e._.newsmon_canonical) for e in doc.ents] == [
+        ("Mayor Brandon Johnson", "Brandon Johnson"),
+        ("Johnson", "Brandon Johnson"),
+    ]
