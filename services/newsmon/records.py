@@ -81,7 +81,7 @@ class Topic(_Record):
     code: str = Field(pattern=r"^medtop:\d{8}$", description="IPTC Media Topic")
     label: str
     score: float = Field(ge=0, le=1)
-    evidence: list[str] = Field(default_factory=list, description="terms that matched")
+    evidence: list[str] = Field(default_factory=list, description="rule combinations and terms that matched")
 
 
 FactKind = Literal["killed", "injured", "missing", "drones", "missiles"]

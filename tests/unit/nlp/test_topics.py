@@ -6,7 +6,7 @@ import newsmon.nlp.topics  # noqa: F401  (registers the newsmon_topics factory)
 import pytest
 import spacy
 from newsmon.nlp._data import load_json
-from newsmon.nlp.topics import topic_labels
+from newsmon.nlp.topics import TopicScorer, topic_labels
 
 CONFLICT, DISASTER, CRIME, POLITICS, ECONOMY, SPORT = (
     "medtop:16000000",
@@ -99,17 +99,32 @@ def test_topics_all_seventeen_iptc_labels():
     assert labels["medtop:03000000"] == "disaster, accident and emergency incident"
 
 
-@pytest.mark.parametrize("language", ["id", "en", "xx"])
+@pytest.mark.parametrize("language", ["id", "en", "de", "fr", "es", "xx"])
 def test_topics_term_files_use_top_level_codes(language):
     table = load_json(f"topic_terms/{language}.json")
     labels = topic_labels()
-    for code, items in table.items():
+    for code, value in table.items():
         if code.startswith("_"):
             continue
         assert code in labels
+        items = value if isinstance(value, list) else value["terms"]
         for term, weight in items:
             assert term == term.lower() and term.strip() == term
             assert 0 < weight <= 3
+
+
+@pytest.mark.parametrize("language", ["id", "en", "de", "fr", "es", "xx"])
+def test_topics_term_files_load(language):
+    """Every file passes the loader's checks (codes, weights, scopes, exclusions naming real terms)."""
+    nlp = spacy.blank("xx" if language == "xx" else language)
+    scorer = TopicScorer(nlp, language)
+    assert scorer.term_uses
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "es"])
+def test_topics_term_files_cover_all_seventeen_codes(language):
+    table = load_json(f"topic_terms/{language}.json")
+    assert set(topic_labels()) <= set(table)
 
 
 def test_topics_ambiguous_words_alone_make_no_topic(nlp_en, nlp_id):
