@@ -4,9 +4,11 @@ facts, batched through spaCy.
     enricher = Enricher()
     [analysis] = enricher.enrich([(article_text, "id")])
 
-Indonesian and English have their own pipelines; every other language goes through a multilingual
-`spacy.blank("xx")` pipeline that finds gazetteer places, organisations and cue-introduced persons,
-and alert-topic terms for German, French and Spanish. Pipelines are built on first use.
+Indonesian, English, German, French and Spanish have their own pipelines: spaCy's tokenizer for the
+language and newsmon's rule data for it (topic terms, casualty facts, person cues). Every other
+language goes through a multilingual `spacy.blank("xx")` pipeline that finds gazetteer places,
+organisations and cue-introduced persons, and the multilingual topic terms. Pipelines are built on
+first use.
 
 Trained NER: with `trained_ner` on (the default; settings NEWSMON_TRAINED_NER, or
 Enricher(trained_ner=...)), a language with a model in newsmon/nlp/models/ner-<lang>/ (built by
@@ -39,7 +41,8 @@ from newsmon.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-PIPELINE_LANGUAGES = ("id", "en")
+# Languages with their own tokenizer and rule data; trained NER models exist for id and en only.
+PIPELINE_LANGUAGES = ("id", "en", "de", "fr", "es")
 FALLBACK_LANGUAGE = "xx"
 RULES_VERSION = "v1"
 # Longer texts are analysed on their first MAX_TEXT_CHARS characters (offsets stay valid): a news

@@ -25,10 +25,11 @@ def test_enricher_analysis_is_frozen():
 
 
 def test_enricher_empty_text_gives_empty_analysis(enricher):
-    for analysis in enricher.enrich([("", "id"), ("   \n", "en"), ("", "fr")]):
+    for analysis in enricher.enrich([("", "id"), ("   \n", "en"), ("", "fr"), ("", "sw")]):
         assert (analysis.entities, analysis.topics, analysis.facts) == ([], [], [])
-    assert [a.ner_model for a in enricher.enrich([("", "id"), ("", "fr")])] == [
+    assert [a.ner_model for a in enricher.enrich([("", "id"), ("", "fr"), ("", "sw")])] == [
         "spacy-ner-id-v1+gazetteer",
+        "rules-gazetteer-fr-v1",
         "rules-gazetteer-xx-v1",
     ]
 
@@ -39,21 +40,25 @@ def test_enricher_keeps_order_across_languages(enricher):
         ("An earthquake hit Manila.", "en"),
         ("Ein Erdbeben erschütterte Lissabon.", "de"),
         ("Banjir melanda Medan.", "id"),
+        ("Terremoto sacode Lisboa.", "pt"),
     ]
     analyses = enricher.enrich(items)
     assert [a.ner_model for a in analyses] == [
-        "spacy-ner-id-v1+gazetteer", "spacy-ner-en-v1+gazetteer", ner_model_name("xx"), "spacy-ner-id-v1+gazetteer"]
-    assert [a.entities[0].canonical for a in analyses] == ["Padang", "Manila", "Lisbon", "Medan"]
+        "spacy-ner-id-v1+gazetteer", "spacy-ner-en-v1+gazetteer", ner_model_name("de"), "spacy-ner-id-v1+gazetteer",
+        ner_model_name("xx")]
+    assert [a.entities[0].canonical for a in analyses] == ["Padang", "Manila", "Lisbon", "Medan", "Lisbon"]
 
 
 def test_enricher_pipeline_language_falls_back_to_multilingual():
-    assert [pipeline_language(x) for x in ("id", "EN", "ms", "und", "", None)] == ["id", "en", "xx", "xx", "xx", "xx"]
+    assert [pipeline_language(x) for x in ("id", "EN", "de", "Fr", "es", "ms", "und", "", None)] == [
+        "id", "en", "de", "fr", "es", "xx", "xx", "xx", "xx"]
 
 
 def test_enricher_builds_each_pipeline_once():
     enricher = Enricher()
     assert enricher.pipeline("id") is enricher.pipeline("id")
-    assert enricher.pipeline("fr") is enricher.pipeline("es")
+    assert enricher.pipeline("fr") is enricher.pipeline("FR")
+    assert enricher.pipeline("sw") is enricher.pipeline("pt")  # one multilingual pipeline for the rest
 
 
 def test_enricher_long_text_is_analysed_without_error(enricher):

@@ -166,7 +166,7 @@ def test_entities_country_abbreviation_only_in_its_language(nlp_id, nlp_en):
 
 def test_entities_fallback_pipeline_finds_places_and_cued_persons(analyse):
     analysis = analyse("Bundeskanzler Friedrich Merz besuchte am Montag Passau und München.", "de")
-    assert analysis.ner_model == "rules-gazetteer-xx-v1"
+    assert analysis.ner_model == "rules-gazetteer-de-v1"
     found = {(e.text, e.label) for e in analysis.entities}
     assert {("Friedrich Merz", "PER"), ("Passau", "LOC"), ("München", "LOC")} <= found
     munich = next(e for e in analysis.entities if e.text == "München")

@@ -81,7 +81,7 @@ def test_samples_english_shooting(analyse):
 def test_samples_fallback_languages_find_places(analyse, name, places):
     article = SAMPLES[name]
     a = analyse(article["text"], article["language"])
-    assert a.ner_model == "rules-gazetteer-xx-v1"
+    assert a.ner_model == f"rules-gazetteer-{article['language']}-v1"
     found = {e.canonical: e.place.country_code for e in a.entities if e.label == "LOC" and e.place}
     assert places.items() <= found.items()
 

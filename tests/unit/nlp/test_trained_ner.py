@@ -87,7 +87,7 @@ def test_english_sentence(trained):
 
 def test_fallback_language_keeps_the_rules(trained):
     [analysis] = trained.enrich([("Ein Erdbeben erschütterte Lissabon.", "de")])
-    assert analysis.ner_model == "rules-gazetteer-xx-v1"
+    assert analysis.ner_model == "rules-gazetteer-de-v1"
     assert [e.canonical for e in analysis.entities] == ["Lisbon"]
     assert trained.enrich([("", "id"), ("", "fr")])[0].ner_model == "spacy-ner-id-v1+gazetteer"
 
