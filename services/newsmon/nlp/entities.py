@@ -384,12 +384,13 @@ class EntityRecognizer:
 
     @staticmethod
     def _drop_small_towns_out_of_context(known: list[_Match], taken: list[bool]) -> list[_Match]:
-        countries = _context_countries(known)
         kept = []
         for m in known:
             if m.entry is not None and m.label == "LOC" and m.end - m.start == 1:
                 cities = [c for c in m.entry.candidates if c.feature == "city"]
                 if len(cities) == len(m.entry.candidates) and max(c.population for c in cities) < SMALL_TOWN_POPULATION:
+                    # the country must come from another place: a town is no context for itself
+                    countries = _context_countries([o for o in known if o.entry is not m.entry])
                     if not any(c.country_code in countries for c in cities):
                         taken[m.start] = False
                         continue

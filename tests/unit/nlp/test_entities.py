@@ -90,6 +90,13 @@ def test_entities_small_town_needs_its_country_in_the_text(nlp_en):
     assert {e._.newsmon_canonical for e in alone.ents if e.label_ == "PER"} == {"Mark Griffin"}
 
 
+def test_entities_small_town_is_no_context_for_itself(nlp_id):
+    # "Rumah" is a Saudi town of 25,000: its own country code must not vouch for it
+    assert list(nlp_id("Rumah warga rusak diterjang angin. Rumah lain selamat.").ents) == []
+    placed = nlp_id("Banjir melanda Mulia di Papua, Indonesia.")
+    assert [e.text for e in placed.ents if e.label_ == "LOC"] == ["Mulia", "Papua", "Indonesia"]
+
+
 @pytest.mark.parametrize(
     "text",
     [
