@@ -58,6 +58,19 @@ def test_meta_names_sources_seed_and_scores(lang):
     assert not set(info["sources"]) & set(info["conversion"]["eval_splits_excluded"])
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_model_is_built_from_the_training_config_in_the_repository(lang):
+    """A change to training/config.cfg or BUDGETS needs `make models`: the shipped model must match."""
+    from newsmon.nlp.training.__main__ import BUDGETS, CONFIG
+
+    shipped = spacy.load(MODELS_DIR / f"ner-{lang}").config
+    config = spacy.util.load_config(CONFIG, overrides=BUDGETS[lang])
+    assert shipped["components"]["ner"] == config["components"]["ner"]
+    assert shipped["corpora"]["train"]["augmenter"] == config["corpora"]["train"]["augmenter"]
+    info = json.loads((MODELS_DIR / f"ner-{lang}" / "meta.json").read_text(encoding="utf-8"))["newsmon"]
+    assert info["budget"] == BUDGETS[lang]
+
+
 def test_indonesian_tokenizer_is_the_enrichers():
     """Training and inference tokenize alike: no reduplication exceptions in either."""
     text = "Korban luka-luka dibawa ke rumah sakit."
