@@ -69,7 +69,7 @@ entities, which are found first and as before:
     person does not seed that linking, nor does a statistical person's first name).
 A statistical LOC or ORG made only of words of a person found in the article ("Putin" tagged LOC)
 is dropped, so that the mention is linked to the person. Leading and trailing punctuation is
-trimmed from statistical spans, and a statistical span that mixes capitalised words with
+trimmed from statistical spans (not a ")" whose "(" is inside, nor the full stop of "Jr." or "Tbk."), and a statistical span that mixes capitalised words with
 MAX_LOWER_CASE_NAME_WORDS or more lower-case words other than name connectors ("Russian drones hit
 Kyiv overnight", "The Roma deal looks much better") has run on into the sentence and is dropped
 (the rule entities inside it stay). All-lower-case spans are kept: web text writes names so.
@@ -110,6 +110,8 @@ if not Span.has_extension("newsmon_watchlist_id"):
 # Words between a role cue and the name it introduces ("kepala pemerintahan militer Kyiv X").
 MAX_CUE_FILLERS = 4
 MAX_NAME_LENGTH = 4
+# Abbreviations whose full stop belongs to the name ("Martin Luther King Jr.", "Barnsley F.C.").
+_ABBREVIATIONS_ENDING_NAMES = frozenset("jr sr ltd inc co corp bros f.c a.f.c s.a plc tbk".split())
 # Words that join two names into a list, not into one name ("Kiev and Kharkiv").
 _CONJUNCTIONS = frozenset("and or dan atau und oder et ou y o e".split())
 # Names carry at most one lower-case word besides connectors ("Santa Marta sabrewing", "Mount
@@ -928,8 +930,18 @@ def _trim(tokens: _Tokens, start: int, end: int) -> tuple[int, int]:
     while start < end and (tokens.is_space[start] or not any(ch.isalnum() for ch in tokens.text[start])):
         start += 1
     while end > start and (tokens.is_space[end - 1] or not any(ch.isalnum() for ch in tokens.text[end - 1])):
+        if _closes_the_name(tokens, start, end - 1):
+            break
         end -= 1
     return start, end
+
+
+def _closes_the_name(tokens: _Tokens, start: int, last: int) -> bool:
+    """Is punctuation token `last` the end of the name: the ")" of "(PPP)" or the "." of "Jr ."?"""
+    text = tokens.text[last]
+    if text == ")":
+        return "(" in tokens.text[start:last]
+    return text == "." and last > start and tokens.lower[last - 1].rstrip(".") in _ABBREVIATIONS_ENDING_NAMES
 
 
 def _normalise_name(text: str) -> str:

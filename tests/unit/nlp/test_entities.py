@@ -217,3 +217,11 @@ def test_entities_model_person_with_an_office_gets_the_person_s_canonical_name()
         ("Mayor Brandon Johnson", "Brandon Johnson"),
         ("Johnson", "Brandon Johnson"),
     ]
+
+
+def test_entities_model_span_keeps_the_punctuation_that_ends_the_name():
+    nlp = _with_model_spans(
+        "id", [("ORG", "PT Astra International Tbk ."), ("ORG", "Partai Persatuan Pembangunan ( PPP )"), ("PER", "Budi ,")]
+    )
+    doc = nlp("Saham PT Astra International Tbk. turun. Partai Persatuan Pembangunan (PPP) menang, kata Budi, kemarin.")
+    assert [e.text for e in doc.ents] == ["PT Astra International Tbk.", "Partai Persatuan Pembangunan (PPP)", "Budi"]
