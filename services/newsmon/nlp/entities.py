@@ -62,6 +62,9 @@ entities, which are found first and as before:
     name) of the gazetteer place it contains, and is not taken when it contains two, nor is a span
     of another label in which "and" joins two places ("Ukraina Kyiv", "Attacks on Kiev and
     Kharkiv" stay two places);
+  - a role-cue person whose head the model reads as an organisation or place and whose tail as a
+    person shrinks to the model's person, and the organisation is taken ("Ketua Umum Partai Golkar
+    Airlangga Hartarto": ORG "Partai Golkar", PER "Airlangga Hartarto");
   - the canonical name of a statistical entity is its surface text, whitespace collapsed and
     without a possessive "'s" and, for a person, without the role cues and honorifics that open
     it ("Mayor Brandon Johnson" -> "Brandon Johnson"); statistical persons then take part in the linking of repeated
@@ -575,6 +578,7 @@ class EntityRecognizer:
     ) -> tuple[list[_Match], list[_Match]]:
         """Add the statistical model's entities to the rule entities (module docstring: "Statistical
         entities"). Returns the new (known, persons); marks the tokens of accepted spans taken."""
+        _yield_organisation_heads(statistical, persons, taken)
         rules = known + persons
         owner: dict[int, _Match] = {}
         for m in rules:
@@ -914,6 +918,24 @@ def _joins_places(tokens: _Tokens, places: list[_Match]) -> bool:
         for left, right in zip(ordered, ordered[1:])
         for i in range(left.end, right.start)
     )
+
+
+def _yield_organisation_heads(statistical: list[Span], persons: list[_Match], taken: list[bool]) -> None:
+    """A rule person whose head the model reads as an organisation or place and whose tail as the
+    person ("Ketua Umum Partai Golkar Airlangga Hartarto": rule person "Golkar Airlangga Hartarto",
+    model ORG "Partai Golkar" + PER "Airlangga Hartarto") shrinks to the model's person, freeing the
+    head for the model's organisation."""
+    for m in persons:
+        if m.statistical or m.watchlist_id is not None:
+            continue
+        tail = next((s for s in statistical if s.label_ == "PER" and m.start < s.start < m.end == s.end), None)
+        if tail is None:
+            continue
+        if any(s.label_ != "PER" and s.start <= m.start < s.end <= tail.start for s in statistical):
+            for i in range(m.start, tail.start):
+                taken[i] = False
+            m.start = tail.start
+            m.canonical = " ".join(t.text for t in tail)
 
 
 def _runs_into_prose(tokens: _Tokens, start: int, end: int) -> bool:

@@ -225,3 +225,17 @@ def test_entities_model_span_keeps_the_punctuation_that_ends_the_name():
     )
     doc = nlp("Saham PT Astra International Tbk. turun. Partai Persatuan Pembangunan (PPP) menang, kata Budi, kemarin.")
     assert [e.text for e in doc.ents] == ["PT Astra International Tbk.", "Partai Persatuan Pembangunan (PPP)", "Budi"]
+
+
+def test_entities_model_organisation_and_person_split_a_cue_person():
+    nlp = _with_model_spans("id", [("ORG", "Partai Golkar"), ("PER", "Airlangga Hartarto")])
+    doc = nlp("Ketua Umum Partai Golkar Airlangga Hartarto hadir. Airlangga tiba pagi.")
+    assert [(e.text, e.label_, e._.newsmon_canonical) for e in doc.ents] == [
+        ("Partai Golkar", "ORG", "Partai Golkar"),
+        ("Airlangga Hartarto", "PER", "Airlangga Hartarto"),
+        ("Airlangga", "PER", "Airlangga Hartarto"),
+    ]
+    rules_only = _with_model_spans("id", [("PER", "Airlangga Hartarto")])  # no organisation: the rule person stays
+    assert [e.text for e in rules_only("Ketua Umum Partai Golkar Airlangga Hartarto hadir.").ents] == [
+        "Golkar Airlangga Hartarto"
+    ]
