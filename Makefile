@@ -77,6 +77,7 @@ eval: setup-python ## accuracy tables on ../shared/data, through the same code a
 
 models: setup-python ## train the NER pipelines and the topic classifier from ../shared/data (fixed seed)
 	@$(PY) -m newsmon.nlp.training >&2
+	@$(PY) -m newsmon.nlp.training.lexicon >&2
 	@$(PY) -m newsmon.nlp.topic_model >&2
 
 clean: ## remove local state (broker data, virtualenv, jars)

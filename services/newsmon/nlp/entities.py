@@ -75,7 +75,9 @@ is dropped, so that the mention is linked to the person. Leading and trailing pu
 trimmed from statistical spans (not a ")" whose "(" is inside, nor the full stop of "Jr." or "Tbk."), and a statistical span that mixes capitalised words with
 MAX_LOWER_CASE_NAME_WORDS or more lower-case words other than name connectors ("Russian drones hit
 Kyiv overnight", "The Roma deal looks much better") has run on into the sentence and is dropped
-(the rule entities inside it stay). All-lower-case spans are kept: web text writes names so.
+(the rule entities inside it stay). All-lower-case spans are kept: web text writes names so. A
+one-word statistical span that opens a sentence is dropped when the word is one the language
+writes in lower case (data/lowercase_words.json, built by training/lexicon.py from the NER data).
 """
 
 from __future__ import annotations
@@ -301,6 +303,8 @@ class EntityRecognizer:
         self.rules = PersonRules.for_language(lang, frozenset(w.lower() for w in stop_words), tokenize)
         self.districts = DistrictRules.for_language(lang, tokenize)
         self.gazetteer = gazetteer or get_gazetteer()
+        # Words of the language written in lower case (training/lexicon.py, built from the NER data).
+        self.lowercase_words = frozenset(load_json("lowercase_words.json").get(lang, ()))
 
     def __call__(self, doc: Doc) -> Doc:
         if len(doc) == 0:
@@ -596,6 +600,8 @@ class EntityRecognizer:
                 continue
             if _runs_into_prose(tokens, start, end):
                 continue
+            if end - start == 1 and tokens.sentence_initial[start] and tokens.lower[start] in self.lowercase_words:
+                continue  # "Terjadi ...", "People ...": the first word of the sentence, not a name
             words = [tokens.lower[i] for i in range(start, end) if tokens.text[i].isalpha()]
             if words and all(w in self.rules.page_furniture for w in words):
                 continue  # a "Tautan Sumber" or "Baca juga" line, not a name

@@ -1,0 +1,43 @@
+"""The lexicon of lower-case words (training/lexicon.py) and the rule that reads it (entities.py)."""
+
+from __future__ import annotations
+
+import json
+
+import newsmon.nlp.entities  # noqa: F401  (registers the newsmon_entities factory)
+import pytest
+import spacy
+from newsmon.nlp.training.convert import DEFAULT_DATA
+from newsmon.nlp.training.lexicon import OUTPUT, lowercase_words
+
+
+def _with_model_spans(lang: str, spans: list[tuple[str, str]]) -> spacy.Language:
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe("entity_ruler", name="ner")  # stands in for the trained model
+    ruler.add_patterns([{"label": label, "pattern": phrase} for label, phrase in spans])
+    nlp.add_pipe("newsmon_entities")
+    return nlp
+
+
+def test_lexicon_holds_ordinary_words_not_names():
+    table = json.loads(OUTPUT.read_text(encoding="utf-8"))
+    assert {"terjadi", "berkaitan", "pendiri"} <= set(table["id"])
+    assert "people" in table["en"]
+    assert not {"rusia", "indonesia", "jakarta"} & set(table["id"])
+
+
+def test_sentence_initial_ordinary_word_from_the_model_is_dropped():
+    nlp = _with_model_spans("id", [("LOC", "Terjadi"), ("PER", "Pendiri"), ("LOC", "Rusia"), ("PER", "Terjadi Sutrisno")])
+    doc = nlp("Terjadi kebakaran di gudang. Rusia membantah. Pendiri perusahaan itu hadir.")
+    assert [e.text for e in doc.ents] == ["Rusia"]
+    named = nlp("Terjadi Sutrisno hadir.")  # two words: a name the lexicon does not judge
+    assert [e.text for e in named.ents] == ["Terjadi Sutrisno"]
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not DEFAULT_DATA.is_dir(), reason=f"shared data not found at {DEFAULT_DATA} (no ../shared beside the repo)")
+def test_lexicon_file_is_what_the_build_gives():
+    table = json.loads(OUTPUT.read_text(encoding="utf-8"))
+    for lang in ("id", "en"):
+        assert table[lang] == lowercase_words(lang, DEFAULT_DATA)
