@@ -47,7 +47,8 @@ def casualty_severity(killed: Count | None, injured: Count | None) -> Severity:
 
 
 def alert_places(article: EnrichedArticle) -> list[AlertPlace]:
-    """Resolved places, most mentioned first; cities before the countries that contain them."""
+    """Resolved places, most mentioned first; cities before their districts ("Darnytskyi, Kyiv": a
+    district placed at the city the text puts it in) and before the countries that contain them."""
     mentions = Tally(e.canonical for e in article.entities if e.label == "LOC")
     places: dict[str, AlertPlace] = {}
     kinds: dict[str, str] = {}
@@ -55,14 +56,15 @@ def alert_places(article: EnrichedArticle) -> list[AlertPlace]:
         if entity.label != "LOC" or entity.canonical in places:
             continue
         place = entity.place
+        enclosed = place is not None and place.relation == "enclosing"
         places[entity.canonical] = AlertPlace(
-            name=entity.canonical,
+            name=f"{entity.canonical}, {place.name}" if enclosed else entity.canonical,
             country_code=place.country_code if place else None,
             latitude=place.latitude if place else None,
             longitude=place.longitude if place else None,
         )
-        kinds[entity.canonical] = place.feature if place else "unresolved"
-    rank = {"city": 0, "region": 1, "country": 2, "unresolved": 3}
+        kinds[entity.canonical] = "district" if enclosed else place.feature if place else "unresolved"
+    rank = {"city": 0, "district": 1, "region": 2, "country": 3, "unresolved": 4}
     order = sorted(places, key=lambda name: (rank[kinds[name]], -mentions[name]))
     return [places[name] for name in order]
 

@@ -84,3 +84,23 @@ def test_alerting_severity_scale():
     assert casualty_severity(Count(number=1, lower_bound=False), None) == "high"
     assert casualty_severity(None, Count(number=4, lower_bound=False)) == "medium"
     assert casualty_severity(None, None) == "low"
+
+
+def test_alerting_district_is_named_with_its_city_after_the_cities():
+    text = "Shells hit the Saltivskyi district of Kharkiv: at least 3 killed."
+    district = Place(**{**KHARKIV.model_dump(), "relation": "enclosing"})
+
+    def mention(word, place):
+        start = text.index(word)
+        return Entity(text=word, label="LOC", start=start, end=start + len(word), canonical=word, place=place)
+
+    a = article().model_copy(update={
+        "text": text,
+        "entities": [mention("Saltivskyi", district), mention("Kharkiv", KHARKIV)],
+        "facts": [Fact(kind="killed", number=3, lower_bound=True, text="at least 3 killed", start=text.index("at least"),
+                       end=text.index("at least") + len("at least 3 killed"))],
+    })
+    [alert] = evaluate(a)
+    assert_valid(topics.ALERTS, alert)
+    assert [p.name for p in alert.places] == ["Kharkiv", "Saltivskyi, Kharkiv"]
+    assert alert.places[1].latitude == KHARKIV.latitude
