@@ -76,8 +76,10 @@ trimmed from statistical spans (not a ")" whose "(" is inside, nor the full stop
 MAX_LOWER_CASE_NAME_WORDS or more lower-case words other than name connectors ("Russian drones hit
 Kyiv overnight", "The Roma deal looks much better") has run on into the sentence and is dropped
 (the rule entities inside it stay). All-lower-case spans are kept: web text writes names so. A
-one-word statistical span that opens a sentence is dropped when the word is one the language
-writes in lower case (data/lowercase_words.json, built by training/lexicon.py from the NER data).
+statistical span that opens a sentence with a word the language writes in lower case
+(data/lowercase_words.json, built by training/lexicon.py from the NER data) is dropped when that
+word is all of it ("Terjadi") or all but a rule entity ("Attacks on Kiev": the place stays), and
+a trailing connector is trimmed ("Kiev and").
 """
 
 from __future__ import annotations
@@ -600,8 +602,13 @@ class EntityRecognizer:
                 continue
             if _runs_into_prose(tokens, start, end):
                 continue
-            if end - start == 1 and tokens.sentence_initial[start] and tokens.lower[start] in self.lowercase_words:
-                continue  # "Terjadi ...", "People ...": the first word of the sentence, not a name
+            if tokens.sentence_initial[start] and tokens.lower[start] in self.lowercase_words:
+                # "Terjadi ...", "Attacks on Kiev": the sentence's first word, not part of a name
+                rest = start + 1
+                while rest < end and (tokens.is_space[rest] or tokens.text[rest] in _NAME_CONNECTORS):
+                    rest += 1
+                if rest == end or (rest in owner and (owner[rest].start, owner[rest].end) == (rest, end)):
+                    continue
             words = [tokens.lower[i] for i in range(start, end) if tokens.text[i].isalpha()]
             if words and all(w in self.rules.page_furniture for w in words):
                 continue  # a "Tautan Sumber" or "Baca juga" line, not a name
@@ -954,11 +961,15 @@ def _runs_into_prose(tokens: _Tokens, start: int, end: int) -> bool:
 
 def _trim(tokens: _Tokens, start: int, end: int) -> tuple[int, int]:
     """A span without leading or trailing whitespace and punctuation tokens (a model's span can
-    take in a quote or a comma)."""
+    take in a quote or a comma), nor a trailing connector ("Attacks on Kiev and": no name ends so)."""
     while start < end and (tokens.is_space[start] or not any(ch.isalnum() for ch in tokens.text[start])):
         start += 1
-    while end > start and (tokens.is_space[end - 1] or not any(ch.isalnum() for ch in tokens.text[end - 1])):
-        if _closes_the_name(tokens, start, end - 1):
+    while end > start:
+        last = end - 1
+        if tokens.is_space[last] or not any(ch.isalnum() for ch in tokens.text[last]):
+            if _closes_the_name(tokens, start, last):
+                break
+        elif tokens.text[last] not in _NAME_CONNECTORS:  # lower case only: "The Who", "Bank of America"
             break
         end -= 1
     return start, end

@@ -41,3 +41,9 @@ def test_lexicon_file_is_what_the_build_gives():
     table = json.loads(OUTPUT.read_text(encoding="utf-8"))
     for lang in ("id", "en"):
         assert table[lang] == lowercase_words(lang, DEFAULT_DATA)
+
+
+def test_ordinary_first_word_does_not_swallow_a_place():
+    nlp = _with_model_spans("en", [("ORG", "Attacks on Kiev and")])
+    doc = nlp("Attacks on Kiev and Kharkiv.")
+    assert [(e.text, e.label_, e._.newsmon_canonical) for e in doc.ents] == [("Kiev", "LOC", "Kyiv"), ("Kharkiv", "LOC", "Kharkiv")]
