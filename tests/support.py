@@ -79,3 +79,18 @@ def metric_value(settings, name: str, **labels) -> float:
             if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
                 total += sample.value
     return total
+
+
+def entity_pipeline(lang: str, statistical: list[tuple[str, str]] = ()):
+    """A blank spaCy pipeline with newsmon_entities; `statistical` (label, phrase) pairs, given by an
+    entity ruler named `ner`, stand in for the trained model's entities."""
+    import newsmon.nlp.entities  # noqa: F401  (registers the newsmon_entities factory)
+    import spacy
+
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    if statistical:
+        ruler = nlp.add_pipe("entity_ruler", name="ner")
+        ruler.add_patterns([{"label": label, "pattern": phrase} for label, phrase in statistical])
+    nlp.add_pipe("newsmon_entities")
+    return nlp

@@ -3,36 +3,25 @@ the enclosing place only when the text says which (entities.py, "Districts")."""
 
 from __future__ import annotations
 
-import newsmon.nlp.entities  # noqa: F401  (registers the newsmon_entities factory)
 import pytest
-import spacy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-
-def pipeline(lang: str, *, statistical: list[tuple[str, str]] = ()) -> spacy.Language:
-    nlp = spacy.blank(lang)
-    nlp.add_pipe("sentencizer")
-    if statistical:  # stands in for a trained `ner`
-        ruler = nlp.add_pipe("entity_ruler", name="ner")
-        ruler.add_patterns([{"label": label, "pattern": phrase} for label, phrase in statistical])
-    nlp.add_pipe("newsmon_entities")
-    return nlp
+from support import entity_pipeline
 
 
 @pytest.fixture(scope="module")
 def nlp_id():
-    return pipeline("id")
+    return entity_pipeline("id")
 
 
 @pytest.fixture(scope="module")
 def nlp_en():
-    return pipeline("en")
+    return entity_pipeline("en")
 
 
 @pytest.fixture(scope="module")
 def nlp_xx():
-    return pipeline("xx")
+    return entity_pipeline("xx")
 
 
 def districts(doc) -> dict[str, tuple[str, str | None, str | None]]:
@@ -148,7 +137,7 @@ def test_districts_german_french_spanish(nlp_xx, text, mention, enclosing):
 
 
 def test_districts_a_longer_statistical_place_keeps_the_enclosing_place():
-    nlp = pipeline("en", statistical=[("LOC", "Osokorky district")])
+    nlp = entity_pipeline("en", statistical=[("LOC", "Osokorky district")])
     doc = nlp("A missile struck the Osokorky district of Kyiv.")
     assert districts(doc) == {"Osokorky district": ("Osokorky district", "Kyiv", "enclosing")}
 
@@ -163,13 +152,13 @@ def test_districts_record_marks_the_enclosing_place(analyse):
 
 # -- page furniture --------------------------------------------------------------------------------
 def test_page_furniture_line_is_no_entity_even_when_a_model_tags_it():
-    nlp = pipeline("id", statistical=[("LOC", "Tautan Sumber"), ("ORG", "Baca Juga"), ("PER", "Editor")])
+    nlp = entity_pipeline("id", statistical=[("LOC", "Tautan Sumber"), ("ORG", "Baca Juga"), ("PER", "Editor")])
     doc = nlp("Gempa mengguncang Cianjur.\n\nBaca Juga\n\nTautan Sumber\n\nEditor")
     assert [(e.text, e.label_) for e in doc.ents] == [("Cianjur", "LOC")]
 
 
 def test_page_furniture_inside_a_longer_name_stays():
-    nlp = pipeline("id", statistical=[("ORG", "Kementerian Energi dan Sumber Daya Mineral")])
+    nlp = entity_pipeline("id", statistical=[("ORG", "Kementerian Energi dan Sumber Daya Mineral")])
     doc = nlp("Kementerian Energi dan Sumber Daya Mineral menaikkan harga.")
     assert [e.text for e in doc.ents] == ["Kementerian Energi dan Sumber Daya Mineral"]
 

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import newsmon.nlp.entities  # noqa: F401  (registers the newsmon_entities factory)
 import pytest
-import spacy
+from support import entity_pipeline
 
 
 @pytest.fixture(scope="module")
 def nlp_id():
-    nlp = spacy.blank("id")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("newsmon_entities")
-    return nlp
+    return entity_pipeline("id")
 
 
 @pytest.fixture(scope="module")
 def nlp_en():
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("newsmon_entities")
-    return nlp
+    return entity_pipeline("en")
 
 
 def by_text(doc):
@@ -180,38 +173,28 @@ def test_entities_fallback_pipeline_finds_places_and_cued_persons(analyse):
     assert (munich.canonical, munich.place.country_code) == ("Munich", "DE")
 
 
-def _with_model_spans(lang: str, spans: list[tuple[str, str]]) -> spacy.Language:
-    """A pipeline whose `ner` (an entity ruler standing in for the trained model) gives `spans`."""
-    nlp = spacy.blank(lang)
-    nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe("entity_ruler", name="ner")
-    ruler.add_patterns([{"label": label, "pattern": phrase} for label, phrase in spans])
-    nlp.add_pipe("newsmon_entities")
-    return nlp
-
-
 def test_entities_model_span_that_runs_into_the_sentence_is_dropped():
-    nlp = _with_model_spans("en", [("LOC", "Russian drones hit Kyiv overnight"), ("ORG", "The Roma deal looks much")])
+    nlp = entity_pipeline("en", [("LOC", "Russian drones hit Kyiv overnight"), ("ORG", "The Roma deal looks much")])
     doc = nlp("Russian drones hit Kyiv overnight, officials said. The Roma deal looks much better.")
     assert [e.text for e in doc.ents] == ["Kyiv", "Roma"]  # the gazetteer's places inside the spans
     assert doc.ents[0]._.newsmon_place is not None
 
 
 def test_entities_model_span_with_one_lower_case_word_or_all_lower_case_is_kept():
-    nlp = _with_model_spans("en", [("LOC", "Mount Druitt station"), ("ORG", "air asia")])
+    nlp = entity_pipeline("en", [("LOC", "Mount Druitt station"), ("ORG", "air asia")])
     doc = nlp("Trains stopped at Mount Druitt station after the air asia flight landed.")
     assert {(e.text, e.label_) for e in doc.ents} == {("Mount Druitt station", "LOC"), ("air asia", "ORG")}
 
 
 def test_entities_model_span_joining_two_places_keeps_both_places():
-    nlp = _with_model_spans("en", [("ORG", "Attacks on Kiev and Kharkiv"), ("ORG", "Bank of Kharkiv")])
+    nlp = entity_pipeline("en", [("ORG", "Attacks on Kiev and Kharkiv"), ("ORG", "Bank of Kharkiv")])
     doc = nlp("Attacks on Kiev and Kharkiv were reported. The Bank of Kharkiv closed.")
     found = [(e.text, e.label_, e._.newsmon_canonical) for e in doc.ents]
     assert found == [("Kiev", "LOC", "Kyiv"), ("Kharkiv", "LOC", "Kharkiv"), ("Bank of Kharkiv", "ORG", "Bank of Kharkiv")]
 
 
 def test_entities_model_person_with_an_office_gets_the_person_s_canonical_name():
-    nlp = _with_model_spans("en", [("PER", "Mayor Brandon Johnson"), ("PER", "Johnson")])
+    nlp = entity_pipeline("en", [("PER", "Mayor Brandon Johnson"), ("PER", "Johnson")])
     doc = nlp("Mayor Brandon Johnson said the city would respond. Johnson later visited the scene.")
     assert [(e.text, e._.newsmon_canonical) for e in doc.ents] == [
         ("Mayor Brandon Johnson", "Brandon Johnson"),
@@ -220,7 +203,7 @@ def test_entities_model_person_with_an_office_gets_the_person_s_canonical_name()
 
 
 def test_entities_model_span_keeps_the_punctuation_that_ends_the_name():
-    nlp = _with_model_spans(
+    nlp = entity_pipeline(
         "id", [("ORG", "PT Astra International Tbk ."), ("ORG", "Partai Persatuan Pembangunan ( PPP )"), ("PER", "Budi ,")]
     )
     doc = nlp("Saham PT Astra International Tbk. turun. Partai Persatuan Pembangunan (PPP) menang, kata Budi, kemarin.")
@@ -228,14 +211,14 @@ def test_entities_model_span_keeps_the_punctuation_that_ends_the_name():
 
 
 def test_entities_model_organisation_and_person_split_a_cue_person():
-    nlp = _with_model_spans("id", [("ORG", "Partai Golkar"), ("PER", "Airlangga Hartarto")])
+    nlp = entity_pipeline("id", [("ORG", "Partai Golkar"), ("PER", "Airlangga Hartarto")])
     doc = nlp("Ketua Umum Partai Golkar Airlangga Hartarto hadir. Airlangga tiba pagi.")
     assert [(e.text, e.label_, e._.newsmon_canonical) for e in doc.ents] == [
         ("Partai Golkar", "ORG", "Partai Golkar"),
         ("Airlangga Hartarto", "PER", "Airlangga Hartarto"),
         ("Airlangga", "PER", "Airlangga Hartarto"),
     ]
-    rules_only = _with_model_spans("id", [("PER", "Airlangga Hartarto")])  # no organisation: the rule person stays
+    rules_only = entity_pipeline("id", [("PER", "Airlangga Hartarto")])  # no organisation: the rule person stays
     assert [e.text for e in rules_only("Ketua Umum Partai Golkar Airlangga Hartarto hadir.").ents] == [
         "Golkar Airlangga Hartarto"
     ]

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import json
 
-import newsmon.nlp.entities  # noqa: F401  (registers the newsmon_entities factory)
 import pytest
-import spacy
 from newsmon.nlp.training.convert import DEFAULT_DATA
 from newsmon.nlp.training.lexicon import OUTPUT, lowercase_words
-
-
-def _with_model_spans(lang: str, spans: list[tuple[str, str]]) -> spacy.Language:
-    nlp = spacy.blank(lang)
-    nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe("entity_ruler", name="ner")  # stands in for the trained model
-    ruler.add_patterns([{"label": label, "pattern": phrase} for label, phrase in spans])
-    nlp.add_pipe("newsmon_entities")
-    return nlp
+from support import entity_pipeline
 
 
 def test_lexicon_holds_ordinary_words_not_names():
@@ -28,7 +18,7 @@ def test_lexicon_holds_ordinary_words_not_names():
 
 
 def test_sentence_initial_ordinary_word_from_the_model_is_dropped():
-    nlp = _with_model_spans("id", [("LOC", "Terjadi"), ("PER", "Pendiri"), ("LOC", "Rusia"), ("PER", "Terjadi Sutrisno")])
+    nlp = entity_pipeline("id", [("LOC", "Terjadi"), ("PER", "Pendiri"), ("LOC", "Rusia"), ("PER", "Terjadi Sutrisno")])
     doc = nlp("Terjadi kebakaran di gudang. Rusia membantah. Pendiri perusahaan itu hadir.")
     assert [e.text for e in doc.ents] == ["Rusia"]
     named = nlp("Terjadi Sutrisno hadir.")  # two words: a name the lexicon does not judge
@@ -44,6 +34,6 @@ def test_lexicon_file_is_what_the_build_gives():
 
 
 def test_ordinary_first_word_does_not_swallow_a_place():
-    nlp = _with_model_spans("en", [("ORG", "Attacks on Kiev and")])
+    nlp = entity_pipeline("en", [("ORG", "Attacks on Kiev and")])
     doc = nlp("Attacks on Kiev and Kharkiv.")
     assert [(e.text, e.label_, e._.newsmon_canonical) for e in doc.ents] == [("Kiev", "LOC", "Kyiv"), ("Kharkiv", "LOC", "Kharkiv")]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import newsmon.nlp.entities  # noqa: F401  (registers the newsmon_entities factory)
 import pytest
 import spacy
 from hypothesis import HealthCheck, given, settings
@@ -22,22 +21,12 @@ from newsmon.nlp.places import (
 )
 from newsmon.settings import Settings
 from pydantic import ValidationError
+from support import entity_pipeline
 
 
 def entry(**fields) -> str:
     base = {"id": "per-ann-example", "label": "PER", "canonical": "Ann Example", "aliases": ["Anne Exampel"]}
     return json.dumps({**base, **fields}, ensure_ascii=False)
-
-
-def pipeline(lang: str, *, statistical: list[tuple[str, str]] = ()) -> spacy.Language:
-    """A blank pipeline; `statistical` (label, phrase) pairs stand in for a trained `ner`."""
-    nlp = spacy.blank(lang)
-    nlp.add_pipe("sentencizer")
-    if statistical:
-        ruler = nlp.add_pipe("entity_ruler", name="ner")
-        ruler.add_patterns([{"label": label, "pattern": phrase} for label, phrase in statistical])
-    nlp.add_pipe("newsmon_entities")
-    return nlp
 
 
 def people(doc) -> dict[str, tuple[str, str | None]]:
@@ -170,12 +159,12 @@ def test_watchlist_file_replaces_the_packaged_one():
 # -- entities -------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def nlp_en():
-    return pipeline("en")
+    return entity_pipeline("en")
 
 
 @pytest.fixture(scope="module")
 def nlp_id():
-    return pipeline("id")
+    return entity_pipeline("id")
 
 
 def test_watchlist_spellings_in_one_article_become_one_person(nlp_en):
@@ -211,7 +200,7 @@ def test_watchlist_surname_shared_by_two_people_is_not_guessed(nlp_en):
 
 
 def test_watchlist_organisations_unify_across_languages():
-    nlp_xx = pipeline("xx")
+    nlp_xx = entity_pipeline("xx")
     doc = nlp_xx("Die Vereinte Nationen und die NATO berieten; la OTAN respondió, dijo la ONU.")
     orgs = {e.text: (e._.newsmon_canonical, e._.newsmon_watchlist_id) for e in doc.ents if e.label_ == "ORG"}
     assert orgs == {
@@ -223,7 +212,7 @@ def test_watchlist_organisations_unify_across_languages():
 
 
 def test_watchlist_takes_precedence_over_the_statistical_label():
-    nlp = pipeline("en", statistical=[("LOC", "Zelenskyy"), ("PER", "Zelenskyy Kharkiv")])
+    nlp = entity_pipeline("en", statistical=[("LOC", "Zelenskyy"), ("PER", "Zelenskyy Kharkiv")])
     doc = nlp("Officials said Zelenskyy Kharkiv visit was planned.")
     assert people(doc) == {"Zelenskyy": ("Volodymyr Zelensky", "per-volodymyr-zelensky")}
 
@@ -231,13 +220,13 @@ def test_watchlist_takes_precedence_over_the_statistical_label():
 def test_watchlist_statistical_person_spelled_as_an_alias_takes_the_canonical():
     # Sentence-initial, and written in lower case elsewhere ("the macron accent"): the gazetteer
     # leaves it to the statistical model, whose PER then gets the watchlist name.
-    nlp = pipeline("en", statistical=[("PER", "Macron")])
+    nlp = entity_pipeline("en", statistical=[("PER", "Macron")])
     doc = nlp("Macron spoke first. Typesetters call the bar over a vowel a macron.")
     assert people(doc) == {"Macron": ("Emmanuel Macron", "per-emmanuel-macron")}
 
 
 def test_watchlist_longer_statistical_organisation_is_another_body():
-    nlp = pipeline("en", statistical=[("ORG", "United Nations Security Council")])
+    nlp = entity_pipeline("en", statistical=[("ORG", "United Nations Security Council")])
     doc = nlp("The United Nations Security Council met on Friday.")
     [org] = [e for e in doc.ents if e.label_ == "ORG"]
     assert (org.text, org._.newsmon_watchlist_id) == ("United Nations Security Council", None)
