@@ -137,6 +137,14 @@ _NAME_CONNECTORS = frozenset(
 )
 
 
+def _lengths_by_first_word(phrases: frozenset[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
+    """first word -> the lengths of the phrases it opens, longest first (for longest-match lookup)."""
+    lengths: dict[str, set[int]] = {}
+    for phrase in phrases:
+        lengths.setdefault(phrase[0], set()).add(len(phrase))
+    return {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
+
+
 @dataclass(frozen=True)
 class PersonRules:
     cues: frozenset[tuple[str, ...]]
@@ -170,10 +178,7 @@ class PersonRules:
         )
         return cls(
             cues=cues,
-            cue_lengths={
-                first: tuple(sorted({len(c) for c in cues if c[0] == first}, reverse=True))
-                for first in {c[0] for c in cues}
-            },
+            cue_lengths=_lengths_by_first_word(cues),
             honorifics=frozenset(rules["honorifics"]),
             role_words=role_words,
             org_heads=org_heads,
@@ -212,10 +217,7 @@ class DistrictRules:
 
         return cls(
             before=before,
-            before_lengths={
-                first: tuple(sorted({len(c) for c in before if c[0] == first}, reverse=True))
-                for first in {c[0] for c in before}
-            },
+            before_lengths=_lengths_by_first_word(before),
             after=words("after"),
             joiners=words("joiners"),
             links=words("links"),
