@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
         bench eval kafka-up kafka-down topics schemas check-rules clean models
 
 help: ## list the targets
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 $(STAMP): services/pyproject.toml services/constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "newsmon needs Python 3.11+" >&2; exit 1; }
@@ -29,7 +29,7 @@ $(STAMP): services/pyproject.toml services/constraints.txt
 setup-python: $(STAMP) ## the virtualenv with newsmon and its pinned dependencies
 
 setup-kafka: setup-python ## the Kafka jars from Maven Central (once, into deploy/kafka/libs)
-	@$(PY) -m newsmon.local_kafka fetch >&2
+	@$(NEWSMON) kafka fetch >&2
 
 setup-prometheus: ## Debian's prometheus and promtool (for the tests)
 	@command -v prometheus >/dev/null && command -v promtool >/dev/null || \
@@ -38,7 +38,7 @@ setup-prometheus: ## Debian's prometheus and promtool (for the tests)
 setup: setup-python setup-kafka ## everything `make run` needs
 
 run: setup ## start Kafka and a worker, ingest the samples, print alerts (ONCE=1 INPUT=path: once, as JSON)
-	@$(NEWSMON) run $(if $(ONCE),--once) $(INPUT)
+	@$(NEWSMON) run $(if $(filter-out 0 no false,$(ONCE)),--once) $(INPUT)
 
 test: setup setup-prometheus ## every test: unit, agents, integration and end-to-end, on a real broker
 	@$(PY) -m pytest $(PYTEST_ARGS)
@@ -73,12 +73,12 @@ check-rules: setup-prometheus ## promtool checks of the Prometheus config, rules
 	@promtool test rules deploy/prometheus/rules/newsmon.rules.test.yml
 
 eval: setup-python ## accuracy tables on ../shared/data, through the same code as `newsmon analyze`
-	@$(PY) -m newsmon.evaluation
+	@$(PY) -m newsmon.devtools.evaluation
 
 models: setup-python ## train the NER pipelines and the topic classifier from ../shared/data (fixed seed)
-	@$(PY) -m newsmon.nlp.training >&2
-	@$(PY) -m newsmon.nlp.training.lexicon >&2
-	@$(PY) -m newsmon.nlp.topic_model >&2
+	@$(PY) -m newsmon.devtools.training >&2
+	@$(PY) -m newsmon.devtools.training.lexicon >&2
+	@$(PY) -m newsmon.devtools.training.topic_model >&2
 
 clean: ## remove local state (broker data, virtualenv, jars)
 	rm -rf var $(VENV) deploy/kafka/libs

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from newsmon import local_kafka
+from newsmon.devtools import local_kafka
 from newsmon.settings import Settings
 
 EXTERNAL_BOOTSTRAP_ENV = "NEWSMON_TEST_KAFKA_BOOTSTRAP"
@@ -85,8 +85,8 @@ def unique_topic() -> str:
 def worker_settings(kafka_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """A real `newsmon worker` process (all stages) on the session broker, topics created first.
     Tests share it, so each one uses article ids and texts of its own."""
-    from newsmon.admin import create_topics
-    from newsmon.runner import worker_process
+    from newsmon.kafka_clients import create_topics
+    from newsmon.devtools.run import worker_process
 
     settings = kafka_settings.model_copy(update={
         "web_port": local_kafka.free_port(), "data_dir": tmp_path_factory.mktemp("worker"),

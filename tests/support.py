@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import json
+from functools import cache
 from pathlib import Path
 
 import orjson
+from jsonschema import Draft202012Validator
 
-from newsmon.contracts import validator
+from newsmon.contracts import schema_path
 from newsmon.records import _Record
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMAS = REPO / "schemas"
 SHARED = REPO.parent / "shared"
 SEED = SHARED / "samples" / "seed-id-kyiv-drone-attack.txt"
+
+
+@cache
+def validator(schema_dir: Path, topic: str) -> Draft202012Validator:
+    """The validator of a topic's committed schema, checked against the metaschema first."""
+    schema = json.loads(schema_path(schema_dir, topic).read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
 
 
 def assert_valid(topic: str, message: _Record | dict | bytes) -> dict:
@@ -35,7 +46,7 @@ def consume(settings, topic: str, until, timeout: float = 60.0) -> list:
 
     from kafka import KafkaConsumer
 
-    from newsmon.admin import client_config
+    from newsmon.kafka_clients import client_config
 
     consumer = KafkaConsumer(topic, **client_config(settings), group_id=None, auto_offset_reset="earliest",
                              enable_auto_commit=False, consumer_timeout_ms=250)
@@ -55,7 +66,7 @@ def produce(settings, topic: str, values: list[bytes | None], keys: list[bytes |
     from kafka import KafkaProducer
 
     from newsmon import topics
-    from newsmon.admin import client_config
+    from newsmon.kafka_clients import client_config
 
     producer = KafkaProducer(**client_config(settings), acks="all", max_request_size=topics.MAX_MESSAGE_BYTES)
     try:
@@ -84,7 +95,7 @@ def metric_value(settings, name: str, **labels) -> float:
 def entity_pipeline(lang: str, statistical: list[tuple[str, str]] = ()):
     """A blank spaCy pipeline with newsmon_entities; `statistical` (label, phrase) pairs, given by an
     entity ruler named `ner`, stand in for the trained model's entities."""
-    import newsmon.nlp.entities  # noqa: F401  (registers the newsmon_entities factory)
+    import newsmon.nlp.entities.recognizer  # noqa: F401  (registers the newsmon_entities factory)
     import spacy
 
     nlp = spacy.blank(lang)

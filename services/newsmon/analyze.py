@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from newsmon.normalize import Rejected, parse_raw, to_normalized
+from newsmon.enrich.articles import enrich_articles
 from newsmon.nlp.enricher import Enricher
-from newsmon.pipeline import enrich_articles
+from newsmon.normalize.article import to_normalized
+from newsmon.normalize.parse import Rejected, parse_raw
 from newsmon.records import EnrichedArticle, NormalizedArticle
 from newsmon.settings import Settings
 
@@ -23,7 +24,7 @@ def analyze_messages(
     messages: Iterable[tuple[str, bytes]], settings: Settings, *, batch_size: int = 64, enricher: Enricher | None = None
 ) -> Iterator[tuple[str, EnrichedArticle | dict]]:
     """(where, raw message bytes) -> (where, enriched record), or (where, {reason, error}) for bad input."""
-    enricher = enricher or Enricher()
+    enricher = enricher or Enricher(settings)
     for batch in batched(messages, batch_size):
         ready: list[tuple[str, NormalizedArticle]] = []
         for where, value in batch:

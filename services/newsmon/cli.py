@@ -1,4 +1,8 @@
-"""The `newsmon` command. `newsmon --help` lists the subcommands."""
+"""The `newsmon` command. `newsmon --help` lists the subcommands.
+
+Settings are read once here (`load_settings`) and handed to every command; a bad setting, or a file
+a setting names that cannot be used, stops the command with one line and exit status 2.
+"""
 
 from __future__ import annotations
 
@@ -10,33 +14,36 @@ from collections.abc import Iterator, Sequence
 
 import orjson
 
-from newsmon.settings import get_settings
+from newsmon.settings import ConfigError, Settings, load_settings
+from newsmon.sources.files import JSONL_SUFFIXES, Outgoing, expand, from_jsonl, read_sources
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from newsmon.ingest import expand, publish, read_sources
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from newsmon.sources.publish import publish
 
     expand(args.paths)  # a missing path fails before any connection is made
-    report = publish(read_sources(args.paths), get_settings(), progress=not args.quiet)
+    report = publish(read_sources(args.paths), settings, progress=not args.quiet)
     print(f"newsmon ingest: published {report.published} message(s) to news.articles.raw"
           + (f", {report.rejected} not published" if report.rejected else ""), file=sys.stderr)
     return 0 if not report.rejected else 1
 
 
 def render_value(value: bytes | None) -> object:
+    if value is None:
+        return None
     try:
-        return orjson.loads(value) if value is not None else None
+        return orjson.loads(value)
     except orjson.JSONDecodeError:
         return {"undecodable_base64": base64.b64encode(value).decode("ascii")}
 
 
-def cmd_tail(args: argparse.Namespace) -> int:
+def cmd_tail(args: argparse.Namespace, settings: Settings) -> int:
     from kafka import KafkaConsumer
 
-    from newsmon.admin import client_config
+    from newsmon.kafka_clients import client_config
 
     consumer = KafkaConsumer(
-        args.topic, **client_config(get_settings()), group_id=None, enable_auto_commit=False,
+        args.topic, **client_config(settings), group_id=None, enable_auto_commit=False,
         auto_offset_reset="earliest" if args.from_beginning else "latest",
         consumer_timeout_ms=int(args.timeout * 1000) if args.timeout else float("inf"),
     )
@@ -56,20 +63,20 @@ def cmd_tail(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_topics(args: argparse.Namespace) -> int:
-    from newsmon.admin import create_topics
+def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
+    from newsmon.kafka_clients import create_topics
 
-    created = create_topics(get_settings())
+    created = create_topics(settings)
     print("created: " + (", ".join(created) if created else "nothing (all topics exist)"), file=sys.stderr)
     return 0
 
 
-def cmd_worker(args: argparse.Namespace) -> int:
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     import faust
 
-    from newsmon.app import STAGES, make_app
+    from newsmon.records import STAGES
+    from newsmon.stream.app import make_app
 
-    settings = get_settings()
     stages = STAGES if args.stage == "all" else (args.stage,)
     (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)  # Faust makes only the last level
     app = make_app(settings, stages)
@@ -78,59 +85,72 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
-def analyze_inputs(data: bytes, jsonl: bool) -> Iterator[tuple[str, bytes]]:
-    if jsonl:
-        for number, line in enumerate(data.splitlines(), start=1):
-            if line.strip():
-                yield f"line {number}", line
-    else:
-        yield "input", orjson.dumps({"text": data.decode("utf-8", errors="replace")})
+def analyze_inputs(paths: Sequence[str], jsonl: bool) -> Iterator[Outgoing]:
+    """The articles of the inputs, read as `newsmon ingest` reads them; `--jsonl` reads every input
+    (stdin too) as one article a line."""
+    if not jsonl:
+        yield from read_sources(paths)
+        return
+    for item in expand(paths):
+        if item == "-":
+            yield from from_jsonl(sys.stdin.buffer.read(), "stdin")
+        else:
+            yield from from_jsonl(item.read_bytes(), str(item))  # type: ignore[union-attr]
 
 
-def cmd_analyze(args: argparse.Namespace) -> int:
+def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     from newsmon.analyze import analyze_messages
 
-    data = sys.stdin.buffer.read() if args.file in (None, "-") else open(args.file, "rb").read()
-    jsonl = args.jsonl or (args.file or "").endswith((".jsonl", ".ndjson"))
+    paths = args.files or ["-"]
+    jsonl = args.jsonl or all(p != "-" and p.lower().endswith(tuple(JSONL_SUFFIXES)) for p in paths)
+    expand(paths)  # a missing path fails before the NLP models load
+    messages = ((message.origin, message.value) for message in analyze_inputs(paths, args.jsonl))
+    option = orjson.OPT_INDENT_2 if args.pretty and not jsonl else 0
     failures = 0
-    for where, result in analyze_messages(analyze_inputs(data, jsonl), get_settings(), batch_size=args.batch_size):
+    for where, result in analyze_messages(messages, settings, batch_size=args.batch_size):
         if isinstance(result, dict):  # a rejection
             failures += 1
             print(f"newsmon analyze: {where}: {result['reason']}: {result['error']}", file=sys.stderr)
             continue
-        option = orjson.OPT_INDENT_2 if args.pretty and not jsonl else 0
         sys.stdout.write(orjson.dumps(result.to_json_dict(), option=option).decode() + "\n")
     return 1 if failures else 0
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    from newsmon.runner import run
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from newsmon.devtools.run import run
 
-    return run(get_settings(), args.inputs, once=args.once, timeout=args.timeout)
-
-
-def cmd_schemas(args: argparse.Namespace) -> int:
-    from newsmon.contracts import write_schemas
-
-    for path in write_schemas(get_settings().schema_dir):
-        print(path, file=sys.stderr)
-    return 0
+    return run(settings, args.inputs, once=args.once, timeout=args.timeout)
 
 
-def cmd_kafka(args: argparse.Namespace) -> int:
-    from newsmon import local_kafka
+def cmd_schemas(args: argparse.Namespace, settings: Settings) -> int:
+    from newsmon.contracts import stale_schemas, write_schemas
 
-    return local_kafka.main([args.action])
+    if args.action == "write":
+        for path in write_schemas(settings.schema_dir):
+            print(path, file=sys.stderr)
+        return 0
+    stale = stale_schemas(settings.schema_dir)
+    for path, problem in stale:
+        print(f"newsmon schemas: {path}: {problem} (`newsmon schemas write` regenerates it)", file=sys.stderr)
+    return 1 if stale else 0
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    from newsmon.bench import main as bench_main
+def cmd_kafka(args: argparse.Namespace, settings: Settings) -> int:
+    from newsmon.devtools.local_kafka.cli import run
 
-    return bench_main(articles=args.articles, seed=args.seed)
+    return run(args, settings)
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from newsmon.devtools.bench.pipeline import main as bench_main
+
+    return bench_main(settings, articles=args.articles, seed=args.seed)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsmon", description=__doc__)
+    from newsmon.devtools.local_kafka.cli import add_commands as add_kafka_commands
+
+    parser = argparse.ArgumentParser(prog="newsmon", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="publish articles (txt, json, jsonl, directories, - for stdin) to news.articles.raw")
@@ -154,9 +174,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stage", choices=["all", "normalize", "enrich", "alert"], default="all")
     p.set_defaults(func=cmd_worker)
 
-    p = sub.add_parser("analyze", help="enrich articles with no broker and print the enriched records as JSON")
-    p.add_argument("file", nargs="?", metavar="FILE|-")
-    p.add_argument("--jsonl", action="store_true", help="input is JSONL (id, text, title, language, url, published)")
+    p = sub.add_parser("analyze", help="enrich articles with no broker and print the enriched records as JSON lines")
+    p.add_argument("files", nargs="*", metavar="FILE|-",
+                   help="as for ingest: .txt (one article), .json (an article or a list), .jsonl, folders; "
+                        "default - (stdin)")
+    p.add_argument("--jsonl", action="store_true", help="read every input as JSONL (id, text, title, language, url, published)")
     p.add_argument("--pretty", action="store_true")
     p.add_argument("--batch-size", type=int, default=64)
     p.set_defaults(func=cmd_analyze)
@@ -167,12 +189,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=600, help="--once: give up after this many seconds")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("schemas", help="write schemas/*.schema.json from the record models")
-    p.add_argument("action", choices=["write"])
+    p = sub.add_parser("schemas", help="write schemas/*.schema.json from the record models, or check them")
+    p.add_argument("action", choices=["write", "check"])
     p.set_defaults(func=cmd_schemas)
 
     p = sub.add_parser("kafka", help="the local development broker")
-    p.add_argument("action", choices=["fetch", "up", "down", "status"])
+    add_kafka_commands(p)
     p.set_defaults(func=cmd_kafka)
 
     p = sub.add_parser("bench", help="pipeline throughput and latency against a bare in-process loop")
@@ -186,7 +208,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     try:
-        return args.func(args)
+        return int(args.func(args, load_settings()))
+    except ConfigError as exc:
+        print(f"newsmon {args.command}: {exc}", file=sys.stderr)
+        return 2
     except FileNotFoundError as exc:
         print(f"newsmon {args.command}: {exc}", file=sys.stderr)
         return 2

@@ -1,14 +1,13 @@
-"""The topic contracts: JSON Schema (draft 2020-12) per topic, generated from `records`,
-and the one way records become message bytes."""
+"""The topic contracts: JSON Schema (draft 2020-12) per topic, generated from `records` and kept in
+NEWSMON_SCHEMA_DIR (`newsmon schemas write`, checked by `newsmon schemas check`), and the one way
+records become message bytes. The tests validate every message they produce against these files."""
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from pathlib import Path
 
 import orjson
-from jsonschema import Draft202012Validator
 
 from newsmon.records import RECORD_BY_TOPIC, _Record
 
@@ -35,11 +34,23 @@ def write_schemas(schema_dir: Path) -> list[Path]:
     return written
 
 
-@lru_cache(maxsize=None)
-def validator(schema_dir: Path, topic: str) -> Draft202012Validator:
-    schema = json.loads(schema_path(schema_dir, topic).read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+def stale_schemas(schema_dir: Path) -> list[tuple[Path, str]]:
+    """(path, problem) for each topic whose schema file is missing, unreadable or not the one the
+    record models generate."""
+    stale = []
+    for topic in RECORD_BY_TOPIC:
+        path = schema_path(schema_dir, topic)
+        try:
+            committed = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            stale.append((path, "missing"))
+            continue
+        except (OSError, ValueError) as error:
+            stale.append((path, f"unreadable ({error})"))
+            continue
+        if committed != schema_for(topic):
+            stale.append((path, f"differs from the {RECORD_BY_TOPIC[topic].__name__} record model"))
+    return stale
 
 
 def encode(record: _Record) -> bytes:

@@ -7,9 +7,8 @@ from functools import lru_cache
 from prometheus_client import CollectorRegistry, Counter, Histogram, Info
 
 from newsmon import __version__
-from newsmon.records import DeadLetter
+from newsmon.records import STAGES, DeadLetter
 
-STAGES = ("normalize", "enrich", "alert")  # the worker's stages; ingest is a CLI, never scraped
 DEADLETTER_REASONS = DeadLetter.model_fields["reason"].annotation.__args__  # type: ignore[union-attr]
 SEVERITIES = ("low", "medium", "high", "critical")
 
@@ -49,8 +48,7 @@ class Metrics:
 
 
 @lru_cache(maxsize=1)
-def default_metrics() -> Metrics:
-    """The process's metrics on the default registry, which the worker's /metrics serves."""
-    from newsmon.alerting import RULES
-
-    return Metrics(rules=tuple(RULES))
+def default_metrics(rules: tuple[str, ...]) -> Metrics:
+    """The process's metrics on the default registry, which the worker's /metrics serves; `rules`
+    are the alert rules whose counters start at zero. One per process: a registry takes each name once."""
+    return Metrics(rules=rules)

@@ -3,7 +3,7 @@ models (`newsmon schemas write`) and a test keeps the two identical."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -158,12 +158,16 @@ DeadLetterReason = Literal[
 ]
 
 
+Stage = Literal["normalize", "enrich", "alert"]
+STAGES: tuple[Stage, ...] = get_args(Stage)  # the worker's stages; ingest is a client, never scraped
+
+
 class DeadLetter(_Record):
     """news.deadletter: a message newsmon could not process, kept whole."""
 
     reason: DeadLetterReason
     error: str = Field(description="what was wrong, for a person")
-    stage: Literal["normalize", "enrich", "alert"]
+    stage: Stage
     source_topic: str
     source_partition: int = Field(ge=0)
     source_offset: int = Field(ge=0)

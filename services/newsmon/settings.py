@@ -1,19 +1,37 @@
-"""One settings object for every process, read from NEWSMON_* environment variables."""
+"""One settings object for every process, read from NEWSMON_* environment variables.
+
+Entry points (the `newsmon` command, the development tools' `python -m` commands) build it once
+with `load_settings()` and hand it down; no other module reads the environment.
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+ENV_PREFIX = "NEWSMON_"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _checkout_root() -> Path:
+    """The newsmon checkout: the one holding this package (an editable install), else the working
+    directory (a package installed from ./services and run from the checkout)."""
+    holder = PACKAGE_DIR.parents[1]
+    return holder if (holder / "deploy" / "kafka").is_dir() else Path.cwd()
+
+
+REPO_ROOT = _checkout_root()
+
+
+class ConfigError(ValueError):
+    """A setting, or a file a setting names, that cannot be used; the message is one line for a person."""
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="NEWSMON_", frozen=True, extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
 
     kafka_bootstrap: str = Field("127.0.0.1:19092", description="host:port[,host:port] of the brokers")
     kafka_sasl_username: str | None = None
@@ -25,7 +43,7 @@ class Settings(BaseSettings):
     web_host: str = Field("127.0.0.1", description="worker web server bind address (0.0.0.0 in a container)")
     web_port: int = Field(6066, ge=1, le=65535, description="worker /metrics port")
     data_dir: Path = Field(REPO_ROOT / "var", description="local state: Kafka data, Faust tables")
-    schema_dir: Path = Field(REPO_ROOT / "schemas")
+    schema_dir: Path = Field(REPO_ROOT / "schemas", description="where `newsmon schemas write|check` keep the schemas")
 
     max_text_bytes: int = Field(1 << 20, ge=1, description="longer articles are dead-lettered")
     nlp_batch_size: int = Field(32, ge=1)
@@ -40,21 +58,22 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
-    @field_validator("watchlist_path")
-    @classmethod
-    def _watchlist_loads(cls, path: Path | None) -> Path | None:
-        """Read the watchlist now, so that a broken file stops the process at start, naming the file
-        and line, instead of failing the first batch mid-stream."""
-        if path is not None:
-            from newsmon.nlp.places import WatchlistError, load_watchlist  # the NLP stack, only when set
 
-            try:
-                load_watchlist(path)
-            except WatchlistError as error:
-                raise ValueError(str(error)) from None
-        return path
+def load_settings(**overrides: Any) -> Settings:
+    """The settings from the environment (and `overrides`); a bad value raises ConfigError."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise ConfigError(describe_invalid_settings(error)) from None
 
 
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings()
+def describe_invalid_settings(error: ValidationError) -> str:
+    """One line naming each bad variable, its value (never a secret's) and what is allowed."""
+    problems = []
+    for problem in error.errors():
+        field = str(problem["loc"][0]) if problem["loc"] else ""
+        info = Settings.model_fields.get(field)
+        secret = info is not None and "SecretStr" in str(info.annotation)
+        value = "(hidden)" if secret else repr(problem.get("input"))
+        problems.append(f"{ENV_PREFIX}{field.upper()}={value}: {problem['msg']}")
+    return "bad setting " + "; ".join(problems)

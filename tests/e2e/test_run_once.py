@@ -9,7 +9,7 @@ import pytest
 from support import REPO, SEED, assert_valid
 
 from newsmon import topics
-from newsmon.runner import SAMPLES_DIR
+from newsmon.devtools.run import SAMPLES_DIR
 
 pytestmark = pytest.mark.kafka
 

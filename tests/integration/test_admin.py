@@ -8,7 +8,7 @@ from kafka.admin import ConfigResource, ConfigResourceType
 from pydantic import SecretStr
 
 from newsmon import topics
-from newsmon.admin import admin_client, client_config, create_topics, topic_specs, wait_for_topics
+from newsmon.kafka_clients import admin_client, client_config, create_topics, topic_specs, wait_for_topics
 from newsmon.settings import Settings
 
 

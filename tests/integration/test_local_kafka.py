@@ -10,8 +10,9 @@ import uuid
 import pytest
 from kafka import KafkaConsumer, KafkaProducer
 
-from newsmon import local_kafka
-from newsmon.admin import admin_client, client_config, create_topics
+from newsmon.devtools import local_kafka
+from newsmon.devtools.local_kafka import cli as local_kafka_cli
+from newsmon.kafka_clients import admin_client, client_config, create_topics
 from newsmon.settings import Settings
 
 pytestmark = pytest.mark.kafka
@@ -60,7 +61,7 @@ def test_start_is_idempotent_restart_keeps_data_and_stop_really_stops(broker_fac
 
     assert local_kafka.start(broker.data_dir, broker.port, broker.controller_port) == broker.pid
     assert log_path.read_text().count("Kafka Server started") == 1
-    assert local_kafka.main(["status", "--data-dir", str(broker.data_dir), "--port", str(broker.port)]) == 0
+    assert local_kafka_cli.main(["status", "--data-dir", str(broker.data_dir), "--port", str(broker.port)]) == 0
     assert create_topics(settings, ["lifecycle.kept"]) == ["lifecycle.kept"]
     with admin_client(settings) as admin:
         cluster_id = admin.describe_cluster()["cluster_id"]
@@ -71,7 +72,7 @@ def test_start_is_idempotent_restart_keeps_data_and_stop_really_stops(broker_fac
     assert not _port_accepts(broker.controller_port)
     assert not (broker.data_dir / local_kafka.PID_FILE_NAME).exists()
     assert local_kafka.stop(broker.data_dir) is False
-    assert local_kafka.main(["status", "--data-dir", str(broker.data_dir), "--port", str(broker.port)]) == 1
+    assert local_kafka_cli.main(["status", "--data-dir", str(broker.data_dir), "--port", str(broker.port)]) == 1
 
     began = time.monotonic()
     restarted_pid = local_kafka.start(broker.data_dir, broker.port, broker.controller_port)

@@ -229,7 +229,7 @@ def exporter() -> Iterator[Exporter]:
     metrics = Metrics(registry, rules=("casualties",))
     app = faust.App("newsmon-observability-test", broker="memory://", store="memory://",
                     web_enabled=False, autodiscover=False)
-    setup_prometheus_sensors(app, registry=registry, name_prefix="faust")  # as newsmon.app does
+    setup_prometheus_sensors(app, registry=registry, name_prefix="faust")  # as newsmon.stream.app does
     assert isinstance(app.monitor, PrometheusMonitor)
     server, thread = start_http_server(0, addr="127.0.0.1", registry=registry)
     try:

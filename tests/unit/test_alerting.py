@@ -1,7 +1,8 @@
 from support import assert_valid
 
 from newsmon import topics
-from newsmon.alerting import alert_id, casualty_severity, evaluate, largest
+from newsmon.alerts.content import alert_id, largest
+from newsmon.alerts.rules import casualty_severity, evaluate
 from newsmon.records import Count, EnrichedArticle, Entity, Fact, Place, Topic
 
 TEXT = "At least 3 people were killed and 20 injured when shells hit Kharkiv, Ukraine, said Ihor Terekhov."

@@ -8,7 +8,7 @@ import orjson
 from support import REPO, assert_valid
 
 from newsmon import topics
-from newsmon.runner import SAMPLES_DIR
+from newsmon.devtools.run import SAMPLES_DIR
 
 
 def analyze(*args: str, stdin: bytes) -> subprocess.CompletedProcess:
@@ -43,4 +43,4 @@ def test_analyze_reports_bad_lines_and_goes_on():
     done = analyze("--jsonl", stdin=stdin)
     assert done.returncode == 1
     assert [orjson.loads(line)["id"] for line in done.stdout.splitlines()] == ["ok"]
-    assert b"line 2: invalid_json" in done.stderr and b"line 3: empty_text" in done.stderr
+    assert b"stdin:2: invalid_json" in done.stderr and b"stdin:3: empty_text" in done.stderr

@@ -3,7 +3,7 @@ import io
 import orjson
 import pytest
 
-from newsmon.ingest import expand, read_sources
+from newsmon.sources.files import expand, read_sources
 
 
 def values(paths, stdin=None):

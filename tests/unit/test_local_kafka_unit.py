@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from newsmon import local_kafka
+from newsmon.devtools import local_kafka
+from newsmon.devtools.local_kafka import jars, storage
 
 
 def _properties(text: str) -> dict[str, str]:
@@ -68,7 +69,7 @@ def test_cluster_id_redraws_when_it_would_start_with_a_dash(monkeypatch):
     dash_first = uuid.UUID(bytes=b"\xf8" + bytes(15))  # 0xf8 >> 2 == 62, '-' in URL-safe base64
     plain = uuid.UUID(bytes=bytes(16))
     draws = iter([dash_first, dash_first, plain])
-    monkeypatch.setattr(local_kafka.uuid, "uuid4", lambda: next(draws))
+    monkeypatch.setattr(storage.uuid, "uuid4", lambda: next(draws))
     assert base64.urlsafe_b64encode(dash_first.bytes).startswith(b"-")
     assert local_kafka.new_cluster_id() == "A" * 22
 
@@ -84,7 +85,7 @@ def test_jars_are_current_only_with_jars_and_a_stamp_of_this_pom(tmp_path):
     kafka_dir = _kafka_dir(tmp_path)
     libs = kafka_dir / "libs"
     assert not local_kafka.jars_are_current(kafka_dir)
-    (libs / local_kafka.JAR_STAMP_NAME).write_text(local_kafka.pom_sha256(kafka_dir) + "\n")
+    (libs / local_kafka.JAR_STAMP_NAME).write_text(jars.pom_sha256(kafka_dir) + "\n")
     assert not local_kafka.jars_are_current(kafka_dir)  # stamp but no jar
     (libs / "kafka_2.13-4.3.1.jar").write_bytes(b"PK")
     assert local_kafka.jars_are_current(kafka_dir)
@@ -95,7 +96,7 @@ def test_jars_are_current_only_with_jars_and_a_stamp_of_this_pom(tmp_path):
 def test_ensure_jars_with_current_jars_runs_nothing(tmp_path, monkeypatch):
     kafka_dir = _kafka_dir(tmp_path)
     (kafka_dir / "libs" / "a.jar").write_bytes(b"PK")
-    (kafka_dir / "libs" / local_kafka.JAR_STAMP_NAME).write_text(local_kafka.pom_sha256(kafka_dir))
+    (kafka_dir / "libs" / local_kafka.JAR_STAMP_NAME).write_text(jars.pom_sha256(kafka_dir))
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))  # mvn could not run even if it tried
     monkeypatch.delenv("JAVA_HOME", raising=False)
     assert local_kafka.ensure_jars(kafka_dir) == (kafka_dir / "libs").resolve()

@@ -3,7 +3,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from pydantic import ValidationError
 
 from newsmon.metrics import Metrics
-from newsmon.runner import parse_counts
+from newsmon.devtools.run import parse_counts
 from newsmon.settings import Settings
 
 

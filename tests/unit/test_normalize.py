@@ -6,7 +6,10 @@ from hypothesis import given, settings as hsettings, strategies as st
 from support import assert_valid
 
 from newsmon import topics
-from newsmon.normalize import Position, clean_text, fingerprint, is_duplicate, normalize_message
+from newsmon.deadletters import Position
+from newsmon.normalize.article import normalize_message
+from newsmon.normalize.dedup import is_duplicate
+from newsmon.normalize.text import clean_text, fingerprint
 from newsmon.records import DeadLetter, NormalizedArticle
 
 HERE = Position(topics.RAW, 3, 41)

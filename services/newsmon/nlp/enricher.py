@@ -1,7 +1,7 @@
 """Enricher: one object per worker that turns (text, language) pairs into entities, topics and
 facts, batched through spaCy.
 
-    enricher = Enricher()
+    enricher = Enricher(settings)
     [analysis] = enricher.enrich([(article_text, "id")])
 
 Indonesian, English, German, French and Spanish have their own pipelines: spaCy's tokenizer for the
@@ -10,8 +10,11 @@ language goes through a multilingual `spacy.blank("xx")` pipeline that finds gaz
 organisations and cue-introduced persons, and the multilingual topic terms. Pipelines are built on
 first use.
 
-Trained NER: with `trained_ner` on (the default; settings NEWSMON_TRAINED_NER, or
-Enricher(trained_ner=...)), a language with a model in newsmon/nlp/models/ner-<lang>/ (built by
+Settings: `trained_ner` (NEWSMON_TRAINED_NER) and `watchlist_path` (NEWSMON_WATCHLIST_PATH) come
+from the Settings the caller hands in; the watchlist is read when the Enricher is built, so a broken
+file stops the process at start (WatchlistError, naming the file and line).
+
+Trained NER: with `trained_ner` on (the default), a language with a model in newsmon/nlp/models/ner-<lang>/ (built by
 `make models`) gets that model's tokenizer and statistical `ner` in front of the rule components;
 newsmon_entities merges its entities with the gazetteer and rule entities (entities.py) and
 `ner_model` reads e.g. "spacy-ner-id-v1+gazetteer". Languages without a model, or with the switch
@@ -32,12 +35,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 # Registers the newsmon_* factories with spaCy.
-from newsmon.nlp import entities as _entities  # noqa: F401
-from newsmon.nlp import facts as _facts  # noqa: F401
-from newsmon.nlp import topics as _topics  # noqa: F401
+from newsmon.nlp.entities import recognizer as _entities  # noqa: F401
+from newsmon.nlp.facts import extractor as _facts  # noqa: F401
+from newsmon.nlp.places.watchlist import load_watchlist
 from newsmon.nlp.tokenizer import customise_tokenizer
+from newsmon.nlp.topics import scorer as _topics  # noqa: F401
 from newsmon.records import Entity, Fact, Topic
-from newsmon.settings import get_settings
+from newsmon.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +95,7 @@ def load_trained_model(language: str, model_dir: Path) -> Language:
     return nlp
 
 
-def build_pipeline(language: str, trained: Language | None = None) -> Language:
+def build_pipeline(language: str, trained: Language | None = None, watchlist_path: Path | None = None) -> Language:
     """A spaCy pipeline for `language` ('id', 'en' or 'xx') with newsmon's components: blank, or
     the loaded trained pipeline `trained` (its tokenizer and `ner`, which the training configured
     with the same newsmon tokenizer, newsmon/nlp/tokenizer.py) followed by the rule components."""
@@ -103,7 +107,7 @@ def build_pipeline(language: str, trained: Language | None = None) -> Language:
         customise_tokenizer(nlp.tokenizer, language)
         nlp.add_pipe("sentencizer")
     nlp.max_length = MAX_TEXT_CHARS + 1
-    nlp.add_pipe("newsmon_entities")
+    nlp.add_pipe("newsmon_entities", config={"watchlist_path": str(watchlist_path) if watchlist_path else None})
     nlp.add_pipe("newsmon_topics")
     nlp.add_pipe("newsmon_facts")
     return nlp
@@ -127,11 +131,12 @@ def analysis_of(doc: Doc, ner_model: str) -> Analysis:
 
 
 class Enricher:
-    def __init__(self, batch_size: int = BATCH_SIZE, trained_ner: bool | None = None) -> None:
-        """`trained_ner`: use the trained models in models/ (default: settings.trained_ner)."""
+    def __init__(self, settings: Settings, batch_size: int = BATCH_SIZE) -> None:
         self.batch_size = batch_size
+        self.watchlist_path = settings.watchlist_path
+        load_watchlist(self.watchlist_path)  # a broken watchlist stops the start here, not mid-stream
         self._pipelines: dict[str, Language] = {}
-        use_trained = get_settings().trained_ner if trained_ner is None else trained_ner
+        use_trained = settings.trained_ner
         # The trained models load here, once per Enricher (one per worker process); the rest of a
         # language's pipeline (gazetteer, rules) is built on first use.
         self._models: dict[str, Language] = {}
@@ -158,15 +163,15 @@ class Enricher:
         if key not in self._pipelines:
             trained = self._models.get(key)
             if trained is None:
-                self._pipelines[key] = build_pipeline(key)
+                self._pipelines[key] = build_pipeline(key, watchlist_path=self.watchlist_path)
             else:
                 try:
-                    self._pipelines[key] = build_pipeline(key, trained)
+                    self._pipelines[key] = build_pipeline(key, trained, self.watchlist_path)
                 except Exception:  # a broken model must not stop the enrichment: back to the rules
                     log.exception("cannot use the trained %s model; the rules remain", key)
                     self._models.pop(key)
                     self._model_names.pop(key, None)
-                    self._pipelines[key] = build_pipeline(key)
+                    self._pipelines[key] = build_pipeline(key, watchlist_path=self.watchlist_path)
         return self._pipelines[key]
 
     def enrich(self, items: Sequence[tuple[str, str]]) -> list[Analysis]:

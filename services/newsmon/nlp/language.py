@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import pycountry
 
-from newsmon.nlp._data import load_json
+from newsmon.nlp.resources import load_json
 
 log = logging.getLogger(__name__)
 

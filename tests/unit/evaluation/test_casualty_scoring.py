@@ -1,7 +1,7 @@
 """Casualty scoring: the alert stage's largest figure, 0 when there is none."""
 
-from newsmon.evaluation.casualties import deduplicate_incidents, figure, score
-from newsmon.evaluation.readers import Incident
+from newsmon.devtools.evaluation.casualties import deduplicate_incidents, figure, score
+from newsmon.devtools.evaluation.readers import Incident
 from newsmon.records import EnrichedArticle, Fact
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from newsmon.evaluation.readers import (
+from newsmon.devtools.evaluation.readers import (
     EVAL_NER_SETS,
     TRAIN_NER_FILES,
     deduplicate,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from newsmon.evaluation.ner import score_spans
+from newsmon.devtools.evaluation.ner import score_spans
 
 
 def test_perfect_match():

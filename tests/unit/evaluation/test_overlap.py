@@ -1,6 +1,6 @@
 """De-duplication within a split and removal of sentences that occur in a train split."""
 
-from newsmon.evaluation.readers import Sentence, deduplicate, overlap_key, remove_overlap
+from newsmon.devtools.evaluation.readers import Sentence, deduplicate, overlap_key, remove_overlap
 
 
 def test_overlap_key_ignores_case_and_spacing():

@@ -1,6 +1,6 @@
 """Readers of the shared formats, on inline fixtures."""
 
-from newsmon.evaluation.readers import (
+from newsmon.devtools.evaluation.readers import (
     IDNER,
     NERGRIT,
     NERP,

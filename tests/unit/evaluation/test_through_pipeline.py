@@ -1,10 +1,10 @@
 """The NER evaluation on a tiny data folder, through the real analyze path (no ../shared needed)."""
 
-from newsmon.evaluation import ner
-from newsmon.evaluation.readers import NERGRIT, NERGRIT_LABELS, NerSet
-from newsmon.evaluation.report import table
+from newsmon.devtools.evaluation import ner
+from newsmon.devtools.evaluation.readers import NERGRIT, NERGRIT_LABELS, NerSet
+from newsmon.devtools.evaluation.report import table
 from newsmon.nlp.enricher import Enricher
-from newsmon.settings import get_settings
+from newsmon.settings import Settings
 
 VALID = "Presiden\tO\nJoko\tB-PERSON\nWidodo\tI-PERSON\ntiba\tO\ndi\tO\nJakarta\tB-PLACE\n.\tO\n\n" \
         "Presiden\tO\nJoko\tB-PERSON\nWidodo\tI-PERSON\ntiba\tO\ndi\tO\nJakarta\tB-PLACE\n.\tO\n\n" \
@@ -15,7 +15,7 @@ def test_evaluate_set_deduplicates_removes_train_overlap_and_scores(tmp_path):
     (tmp_path / "valid.txt").write_text(VALID, encoding="utf-8")
     keys = {"hujan di bandung ."}
     ner_set = NerSet("tiny", "id", "valid.txt", NERGRIT, NERGRIT_LABELS, "valid")
-    result = ner.evaluate_set(ner_set, tmp_path, keys, get_settings(), Enricher(trained_ner=False))
+    result = ner.evaluate_set(ner_set, tmp_path, keys, Settings(), Enricher(Settings(trained_ner=False)))
     assert (result["sentences_read"], result["duplicates_removed"], result["train_overlap_removed"]) == (3, 1, 1)
     assert result["sentences_scored"] == 1 and result["gold_spans"] == 2
     assert result["ner_models"] == ["rules-gazetteer-id-v1"]

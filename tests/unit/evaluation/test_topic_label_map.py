@@ -1,7 +1,7 @@
 """The topic label map points only at the 17 IPTC top-level codes and covers every channel."""
 
-from newsmon.evaluation.topics import label_map
-from newsmon.nlp._data import load_json
+from newsmon.devtools.evaluation.topics import label_map
+from newsmon.nlp.resources import load_json
 
 TOP_LEVEL = set(load_json("iptc_top_level.json")["topics"])
 

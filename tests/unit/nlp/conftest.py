@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from newsmon.settings import Settings
 from newsmon.nlp.enricher import Analysis, Enricher
 
 
 @pytest.fixture(scope="session")
 def enricher() -> Enricher:
-    return Enricher()
+    return Enricher(Settings())
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from newsmon.settings import Settings
 def analyze():
     from newsmon.nlp.enricher import Enricher
 
-    enricher = Enricher()
+    enricher = Enricher(Settings())
 
     def run(text: str, **extra) -> dict:
         message = orjson.dumps({"id": "x", "text": text, **extra})

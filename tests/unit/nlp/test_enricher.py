@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from newsmon.settings import Settings
 from newsmon.nlp.enricher import Analysis, Enricher, ner_model_name, pipeline_language
 
 NEWSY_WORDS = st.sampled_from(
@@ -55,7 +56,7 @@ def test_enricher_pipeline_language_falls_back_to_multilingual():
 
 
 def test_enricher_builds_each_pipeline_once():
-    enricher = Enricher()
+    enricher = Enricher(Settings())
     assert enricher.pipeline("id") is enricher.pipeline("id")
     assert enricher.pipeline("fr") is enricher.pipeline("FR")
     assert enricher.pipeline("sw") is enricher.pipeline("pt")  # one multilingual pipeline for the rest

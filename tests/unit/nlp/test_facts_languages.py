@@ -4,7 +4,7 @@ decimals). Every sentence and article here is invented."""
 
 from __future__ import annotations
 
-import newsmon.nlp.facts  # noqa: F401  (registers the newsmon_facts factory)
+import newsmon.nlp.facts.extractor  # noqa: F401  (registers the newsmon_facts factory)
 import pytest
 import spacy
 from hypothesis import HealthCheck, given, settings

@@ -3,11 +3,11 @@ killed", "two men were shot, one fatally", "pria itu tewas di tempat"). All sent
 
 from __future__ import annotations
 
-import newsmon.nlp.facts  # noqa: F401  (registers the newsmon_facts factory)
+import newsmon.nlp.facts.extractor  # noqa: F401  (registers the newsmon_facts factory)
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from newsmon.alerting import largest
+from newsmon.alerts.content import largest
 from newsmon.nlp.enricher import build_pipeline
 
 

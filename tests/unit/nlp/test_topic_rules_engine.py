@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import math
 
-import newsmon.nlp.topics  # noqa: F401  (registers the newsmon_topics factory)
+import newsmon.nlp.topics.scorer  # noqa: F401  (registers the newsmon_topics factory)
 import pytest
 import spacy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from newsmon.nlp.topics import SCORE_SCALE, TopicScorer
+from newsmon.nlp.topics.scorer import SCORE_SCALE, TopicScorer
 
 CONFLICT, LABOUR, SPORT = "medtop:16000000", "medtop:09000000", "medtop:15000000"
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import newsmon.nlp.topics  # noqa: F401  (registers the newsmon_topics factory)
+import newsmon.nlp.topics.scorer  # noqa: F401  (registers the newsmon_topics factory)
 import pytest
 import spacy
-from newsmon.nlp._data import load_json
-from newsmon.nlp.topics import TopicScorer, topic_labels
+from newsmon.nlp.resources import load_json
+from newsmon.nlp.topics.scorer import TopicScorer, topic_labels
 
 CONFLICT, DISASTER, CRIME, POLITICS, ECONOMY, SPORT = (
     "medtop:16000000",

@@ -1,5 +1,5 @@
 """The trained NER pipelines (`make models`, newsmon/nlp/models/ner-<lang>/) and their use by the
-enricher when NEWSMON_TRAINED_NER / Enricher(trained_ner=True) turns them on."""
+enricher when the trained_ner setting (NEWSMON_TRAINED_NER) turns them on."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import spacy
 from newsmon.nlp import tokenizer as _tokenizer  # noqa: F401  (registers newsmon.tokenizer.v1)
+from newsmon.settings import Settings
 from newsmon.nlp.enricher import MODELS_DIR, Enricher, build_pipeline, trained_model_dir
 
 LANGUAGES = ("id", "en")
@@ -25,7 +26,7 @@ EN_TEXT = (
 
 @pytest.fixture(scope="module")
 def trained() -> Enricher:
-    return Enricher(trained_ner=True)
+    return Enricher(Settings(trained_ner=True))
 
 
 def entities(analysis) -> list[tuple[str, str, int, int]]:
@@ -61,7 +62,7 @@ def test_meta_names_sources_seed_and_scores(lang):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_model_is_built_from_the_training_config_in_the_repository(lang):
     """A change to training/config.cfg or BUDGETS needs `make models`: the shipped model must match."""
-    from newsmon.nlp.training.__main__ import BUDGETS, CONFIG
+    from newsmon.devtools.training.__main__ import BUDGETS, CONFIG
 
     shipped = spacy.load(MODELS_DIR / f"ner-{lang}").config
     config = spacy.util.load_config(CONFIG, overrides=BUDGETS[lang])
@@ -106,7 +107,7 @@ def test_fallback_language_keeps_the_rules(trained):
 
 
 def test_switch_off_keeps_the_rules():
-    rules = Enricher(trained_ner=False)
+    rules = Enricher(Settings(trained_ner=False))
     assert [a.ner_model for a in rules.enrich([(ID_TEXT, "id"), (EN_TEXT, "en")])] == [
         "rules-gazetteer-id-v1",
         "rules-gazetteer-en-v1",

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 import spacy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from newsmon.nlp.entities import EntityRecognizer
+from newsmon.nlp.enricher import Enricher
+from newsmon.nlp.entities.recognizer import EntityRecognizer
 from newsmon.nlp.phrases import lower_tokens
-from newsmon.nlp.places import (
-    PACKAGED_WATCHLIST,
-    WatchlistError,
-    fold,
-    get_base_gazetteer,
-    get_gazetteer,
-    load_watchlist,
-    parse_watchlist,
-)
+from newsmon.nlp.places.gazetteer import base_gazetteer, load_gazetteer
+from newsmon.nlp.places.names import fold
+from newsmon.nlp.places.watchlist import PACKAGED_WATCHLIST, WatchlistError, load_watchlist, parse_watchlist
 from newsmon.settings import Settings
-from pydantic import ValidationError
 from support import entity_pipeline
 
 
@@ -102,16 +99,25 @@ def test_watchlist_setting_accepts_a_good_file(monkeypatch, tmp_path):
     assert Settings().watchlist_path == path
 
 
-def test_watchlist_setting_stops_the_start_on_a_broken_file(monkeypatch, tmp_path):
+def test_watchlist_setting_stops_the_enrichment_build_on_a_broken_file(tmp_path):
     path = tmp_path / "ops.jsonl"
     path.write_text(entry() + "\n" + entry(id="per-b", label="VIP") + "\n", encoding="utf-8")
-    monkeypatch.setenv("NEWSMON_WATCHLIST_PATH", str(path))
-    with pytest.raises(ValidationError) as error:
-        Settings()
+    with pytest.raises(WatchlistError) as error:
+        Enricher(Settings(watchlist_path=path))
     assert f"{path} line 2" in str(error.value) and "'label' must be one of PER, ORG" in str(error.value)
-    monkeypatch.setenv("NEWSMON_WATCHLIST_PATH", str(tmp_path / "absent.jsonl"))
-    with pytest.raises(ValidationError, match="absent.jsonl: cannot be read"):
-        Settings()
+    with pytest.raises(WatchlistError, match="absent.jsonl: cannot be read"):
+        Enricher(Settings(watchlist_path=tmp_path / "absent.jsonl"))
+
+
+def test_watchlist_broken_file_stops_analyze_with_one_line(tmp_path):
+    path = tmp_path / "ops.jsonl"
+    path.write_text("{not json\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "newsmon", "analyze"], input=b"Some text.", capture_output=True,
+                          env={**os.environ, "NEWSMON_WATCHLIST_PATH": str(path)}, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.decode().strip().splitlines() == [
+        f"newsmon analyze: watchlist {path} line 1: not valid JSON (Expecting property name enclosed in double quotes, column 2)"
+    ]
 
 
 # -- the gazetteer --------------------------------------------------------------------------------
@@ -132,13 +138,13 @@ def test_watchlist_setting_stops_the_start_on_a_broken_file(monkeypatch, tmp_pat
     ],
 )
 def test_watchlist_aliases_reach_the_canonical_name(written, canonical):
-    found = get_gazetteer().lookup(written, fold(written), "xx")
+    found = load_gazetteer().lookup(written, fold(written), "xx")
     assert found is not None and found.watchlist_id is not None
     assert found.canonical == canonical
 
 
 def test_watchlist_short_and_all_capital_aliases_keep_their_case():
-    gazetteer = get_gazetteer()
+    gazetteer = load_gazetteer()
     assert gazetteer.lookup("Nato", fold("Nato"), "en") is None
     assert gazetteer.lookup("Un", fold("Un"), "en") is None
     assert gazetteer.lookup("UN", fold("UN"), "en").canonical == "United Nations"
@@ -148,7 +154,7 @@ def test_watchlist_file_replaces_the_packaged_one():
     ops = parse_watchlist(entry(aliases=["Anne Exampel"]) + "\n", "ops.jsonl")
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    gazetteer = get_base_gazetteer().with_watchlist(ops)
+    gazetteer = base_gazetteer().with_watchlist(ops)
     recognizer = EntityRecognizer("en", frozenset(nlp.Defaults.stop_words), lower_tokens(nlp), gazetteer=gazetteer)
     doc = recognizer(nlp("Reporters waited for Anne Exampel while Vitali Klitschko spoke."))
     found = people(doc)

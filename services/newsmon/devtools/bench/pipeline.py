@@ -1,0 +1,209 @@
+"""`make bench` (`newsmon bench`): the whole pipeline on a real broker against the same code in a bare loop.
+
+Both runs process the same generated articles in this one process's run, so the ratio
+pipeline/baseline says what Kafka, Faust and the hops cost, whatever the machine's speed."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+from newsmon import topics
+from newsmon.alerts.rules import evaluate
+from newsmon.analyze import batched
+from newsmon.clock import epoch_from_iso
+from newsmon.devtools.bench.articles import make_articles, measure
+from newsmon.devtools.run import broker, worker_process
+from newsmon.enrich.articles import enrich_articles, warm_up
+from newsmon.kafka_clients import client_config, create_topics
+from newsmon.nlp.enricher import Enricher
+from newsmon.normalize.parse import parse_raw
+from newsmon.normalize.article import to_normalized
+from newsmon.settings import Settings
+from newsmon.sources.files import Outgoing
+from newsmon.sources.publish import make_producer, publish
+
+LANGUAGES = ("id", "en")
+
+
+def generate_articles(count: int, seed: int, words: int = 400) -> list[dict]:
+    """Articles of about `words` words, Indonesian and English in turn, assembled from the sample
+    articles' sentences with varied numbers and names (so the tokenizer cache mostly misses)."""
+    per_language = {lang: make_articles(lang, (count + 1) // 2, words, seed=seed) for lang in LANGUAGES}
+    articles = []
+    for number in range(count):
+        language = LANGUAGES[number % 2]
+        text = per_language[language][number // 2]
+        articles.append({"id": f"bench-{seed}-{number}", "text": f"{text} [{number}]", "language": language})
+    return articles
+
+
+def enrichment_per_core(count: int, words: int, settings: Settings) -> dict[str, float]:
+    """The enrichment alone, in this one process (one core), per language."""
+    enricher = Enricher(settings)
+    return {lang: round(measure(enricher, lang, count, words), 1) for lang in LANGUAGES}
+
+
+def process_tree_rss_mib(pid: int) -> float:
+    """Resident memory of a process and its children (the worker and its NLP process)."""
+    total_kib, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total_kib += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, StopIteration):
+            continue
+    return round(total_kib / 1024, 1)
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def baseline(articles: list[dict], settings: Settings) -> dict:
+    """The same normalize, enrich and alert code in a plain loop: no broker, no Faust."""
+    enricher = Enricher(settings)
+    warm_up(enricher)
+    started = time.perf_counter()
+    alerts = 0
+    for batch in batched(articles, settings.nlp_batch_size):
+        normalized = [to_normalized(parse_raw(orjson.dumps(a), max_text_bytes=settings.max_text_bytes),
+                                    ingested_at=None, raw_position=None) for a in batch]
+        for enriched in enrich_articles(enricher, normalized):
+            alerts += len(evaluate(enriched))
+    elapsed = time.perf_counter() - started
+    return {"articles": len(articles), "seconds": round(elapsed, 2), "articles_per_s": round(len(articles) / elapsed, 1),
+            "alerts": alerts}
+
+
+def publish_paced(articles: list[dict], settings: Settings, rate: float) -> None:
+    """Publish at a steady rate, as a live feed would, instead of all at once."""
+    producer = make_producer(settings)
+    try:
+        started = time.monotonic()
+        for number, article in enumerate(articles):
+            time.sleep(max(0.0, started + number / rate - time.monotonic()))
+            producer.send(topics.RAW, key=article["id"].encode(), value=orjson.dumps(article))
+        producer.flush()
+    finally:
+        producer.close()
+
+
+@dataclass
+class Collected:
+    enriched: dict[str, float] = field(default_factory=dict)  # article id -> ingest-to-receipt seconds
+    alerts: list[float] = field(default_factory=list)
+    last_enriched_at: float = 0.0  # epoch seconds
+
+
+def collect(consumer, expected: set[str], timeout: float) -> Collected:
+    """Read enriched records and alerts of the expected articles until all are in and the topic is quiet."""
+    got_all = Collected()
+    enriched, alerts = got_all.enriched, got_all.alerts
+    deadline = time.monotonic() + timeout
+    quiet_since = None
+    while time.monotonic() < deadline:
+        got = False
+        for message in consumer:
+            got = True
+            record = orjson.loads(message.value)
+            lag = time.time() - epoch_from_iso(record["ingested_at"])
+            if message.topic == topics.ENRICHED and record["id"] in expected:
+                enriched[record["id"]] = lag
+                got_all.last_enriched_at = time.time()
+            elif message.topic == topics.ALERTS and record["article_id"] in expected:
+                alerts.append(lag)
+        if len(enriched) == len(expected):
+            # Alerts trail their enriched records by one hop: wait until the topic is quiet.
+            quiet_since = quiet_since or time.monotonic()
+            if not got and time.monotonic() - quiet_since > 2:
+                break
+    return got_all
+
+
+def latency_summary(collected: Collected) -> dict:
+    latencies, alerts = list(collected.enriched.values()), collected.alerts
+    return {
+        "ingest_to_enriched_p50_s": round(percentile(latencies, 0.5), 3),
+        "ingest_to_enriched_p99_s": round(percentile(latencies, 0.99), 3),
+        "ingest_to_alert_p50_s": round(percentile(alerts, 0.5), 3),
+        "ingest_to_alert_p99_s": round(percentile(alerts, 0.99), 3),
+    }
+
+
+def pipeline(articles: list[dict], paced: list[dict], rate: float, settings: Settings, timeout: float) -> dict:
+    from kafka import KafkaConsumer
+
+    with broker(settings, once=True) as live:
+        create_topics(live)
+        with worker_process(live) as worker:
+            consumer = KafkaConsumer(topics.ENRICHED, topics.ALERTS, **client_config(live), group_id=None,
+                                     auto_offset_reset="earliest", enable_auto_commit=False, consumer_timeout_ms=200)
+            started = time.time()
+            publish((Outgoing(a["id"].encode(), orjson.dumps(a), a["id"]) for a in articles), live)
+            burst = collect(consumer, {a["id"] for a in articles}, timeout)
+            elapsed = burst.last_enriched_at - started
+            worker_rss = process_tree_rss_mib(worker.pid)
+            publisher = threading.Thread(target=publish_paced, args=(paced, live, rate))
+            publisher.start()
+            steady = collect(consumer, {a["id"] for a in paced}, timeout)
+            publisher.join()
+            consumer.close()
+    return {
+        "worker_rss_mib": worker_rss,
+        "burst": {"articles": len(articles), "enriched": len(burst.enriched), "seconds": round(elapsed, 2),
+                  "articles_per_s": round(len(burst.enriched) / elapsed, 1), "alerts": len(burst.alerts),
+                  **latency_summary(burst)},
+        "paced": {"articles": len(paced), "rate_per_s": rate, "enriched": len(steady.enriched),
+                  "alerts": len(steady.alerts), **latency_summary(steady)},
+    }
+
+
+def main(settings: Settings, articles: int = 2000, seed: int = 7, timeout: float = 1800, paced_articles: int = 200,
+         paced_rate: float = 20.0) -> int:
+    generated = generate_articles(articles + paced_articles, seed)
+    burst, paced = generated[:articles], generated[articles:]
+    words = statistics.mean(len(a["text"].split()) for a in generated)
+    print(f"bench: {articles} + {paced_articles} generated articles, {words:.0f} words on average (seed {seed})",
+          file=sys.stderr)
+    print("bench: enrichment alone, one process ...", file=sys.stderr)
+    per_core = enrichment_per_core(400, 400, settings)
+    print("bench: baseline (bare in-process loop) ...", file=sys.stderr)
+    bare = baseline(burst, settings)
+    print("bench: pipeline (Kafka + Faust worker): a burst, then a steady feed ...", file=sys.stderr)
+    piped = pipeline(burst, paced, paced_rate, settings, timeout)
+    ratio = round(piped["burst"]["articles_per_s"] / bare["articles_per_s"], 3)
+    result = {"enrichment_articles_per_s_per_core": per_core, "baseline": bare, "pipeline": piped,
+              "throughput_ratio_pipeline_to_baseline": ratio}
+    rows = [
+        *((f"enrichment alone, {lang}, per core", per_core[lang], "") for lang in LANGUAGES),
+        ("articles/s", bare["articles_per_s"], piped["burst"]["articles_per_s"]),
+        ("alerts", bare["alerts"], piped["burst"]["alerts"]),
+        ("ratio pipeline/baseline", "", ratio),
+    ]
+    for phase in ("burst", "paced"):
+        label = f"{phase} ({articles} at once)" if phase == "burst" else f"paced ({paced_rate:g}/s)"
+        for key in ("ingest_to_enriched_p50_s", "ingest_to_enriched_p99_s", "ingest_to_alert_p50_s",
+                    "ingest_to_alert_p99_s"):
+            rows.append((f"{label} {key.removeprefix('ingest_to_').removesuffix('_s')} s", "", piped[phase][key]))
+    rows.append(("worker memory (RSS, with NLP process) MiB", "", piped["worker_rss_mib"]))
+    print(f"{'':44}{'baseline':>10}{'pipeline':>10}")
+    for name, left, right in rows:
+        print(f"{name:44}{left!s:>10}{right!s:>10}")
+    print(json.dumps(result))
+    complete = piped["burst"]["enriched"] == articles and piped["paced"]["enriched"] == paced_articles
+    return 0 if complete else 1

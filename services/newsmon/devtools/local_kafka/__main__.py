@@ -1,0 +1,5 @@
+import sys
+
+from newsmon.devtools.local_kafka.cli import main
+
+sys.exit(main())

@@ -1,0 +1,238 @@
+"""`newsmon run`: the whole monitor on this machine (what `make run` calls).
+
+Starts the local Kafka broker, creates the topics, starts a worker, ingests articles and
+prints alerts. With --once it uses a throw-away broker on free ports, prints each alert as
+one JSON line on stdout and a summary JSON line on stderr, stops what it started and exits."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+from prometheus_client.parser import text_string_to_metric_families
+
+from newsmon import topics
+from newsmon.devtools import local_kafka
+from newsmon.kafka_clients import client_config, create_topics
+from newsmon.records import Alert
+from newsmon.settings import PACKAGE_DIR, Settings
+from newsmon.sources.files import read_sources
+from newsmon.sources.publish import publish
+
+SAMPLES_DIR = PACKAGE_DIR / "samples" / "articles"
+
+
+def say(message: str) -> None:
+    """Progress for a person on stderr; a closed terminal or pipe must not stop the clean-up."""
+    try:
+        print(f"newsmon: {message}", file=sys.stderr, flush=True)
+    except OSError:
+        pass
+
+
+@dataclass(frozen=True)
+class PipelineCounts:
+    normalized_in: int = 0
+    enriched: int = 0
+    deadletter: int = 0
+    duplicates: int = 0
+    alert_stage_done: int = 0
+    alerts: int = 0
+
+    def accounted_for(self) -> int:
+        return self.enriched + self.deadletter + self.duplicates
+
+
+def parse_counts(metrics_text: str) -> PipelineCounts:
+    """Read the worker's own counters from its /metrics page."""
+    values: dict[str, float] = {}
+    for family in text_string_to_metric_families(metrics_text):
+        for sample in family.samples:
+            name, labels = sample.name, sample.labels
+            if name == "newsmon_articles_in_total" and labels.get("stage") == "normalize":
+                values["normalized_in"] = sample.value
+            elif name == "newsmon_articles_out_total" and labels.get("stage") == "enrich":
+                values["enriched"] = sample.value
+            elif name == "newsmon_articles_out_total" and labels.get("stage") == "alert":
+                values["alert_stage_done"] = sample.value
+            elif name == "newsmon_deadletter_messages_total" and labels.get("stage") in ("normalize", "enrich"):
+                values["deadletter"] = values.get("deadletter", 0) + sample.value
+            elif name == "newsmon_duplicate_articles_total":
+                values["duplicates"] = sample.value
+            elif name == "newsmon_alerts_total":
+                values["alerts"] = values.get("alerts", 0) + sample.value
+    return PipelineCounts(**{k: int(v) for k, v in values.items()})
+
+
+def fetch_counts(web_port: int) -> PipelineCounts | None:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/metrics", timeout=5) as response:
+            return parse_counts(response.read().decode("utf-8"))
+    except OSError:
+        return None
+
+
+def format_alert(alert: Alert) -> str:
+    """Several lines a person can read at a glance."""
+    lines = [f"{alert.created_at[11:19]}  {alert.headline}"]
+    details = [f"language {alert.language}", f"rule {alert.rule}"]
+    if alert.persons:
+        details.append("people: " + ", ".join(alert.persons[:5]))
+    if alert.organisations:
+        details.append("organisations: " + ", ".join(alert.organisations[:5]))
+    lines.append("          " + " · ".join(details))
+    located = [p for p in alert.places if p.latitude is not None][:3]
+    if located:
+        lines.append("          " + "; ".join(f"{p.name} ({p.latitude:.2f}, {p.longitude:.2f})" for p in located))
+    if alert.title or alert.url:
+        lines.append("          " + " ".join(x for x in (alert.title, alert.url) if x))
+    return "\n".join(lines)
+
+
+@contextmanager
+def broker(settings: Settings, once: bool) -> Iterator[Settings]:
+    """A running broker; stopped afterwards only if this call started it."""
+    local_kafka.ensure_jars()
+    if once:
+        data_dir = Path(tempfile.mkdtemp(prefix="newsmon-once-"))
+        port, controller_port, web_port = local_kafka.free_ports(3)
+    else:
+        data_dir = settings.data_dir
+        port = int(settings.kafka_bootstrap.rsplit(":", 1)[1])
+        controller_port, web_port = port + 1, settings.web_port
+    kafka_dir = data_dir / "kafka"
+    already_running = local_kafka.running_pid(kafka_dir) is not None
+    say(f"starting Kafka on 127.0.0.1:{port} ...")
+    local_kafka.start(kafka_dir, port=port, controller_port=controller_port)
+    try:
+        yield settings.model_copy(update={
+            "kafka_bootstrap": f"127.0.0.1:{port}", "web_port": web_port, "data_dir": data_dir,
+        })
+    finally:
+        if not already_running:
+            say("stopping Kafka ...")
+            local_kafka.stop(kafka_dir)
+        if once:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "NEWSMON_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
+        "NEWSMON_WEB_PORT": str(settings.web_port),
+        "NEWSMON_DATA_DIR": str(settings.data_dir),
+    })
+    return env
+
+
+@contextmanager
+def worker_process(settings: Settings) -> Iterator[subprocess.Popen]:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = settings.data_dir / "worker.log"
+    with open(log_path, "ab") as log_file:
+        process = subprocess.Popen([sys.executable, "-m", "newsmon", "worker"], env=settings_env(settings),
+                                   stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while fetch_counts(settings.web_port) is None:
+            if process.poll() is not None:
+                tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-25:])
+                raise RuntimeError(f"the worker exited with {process.returncode}; the end of {log_path}:\n{tail}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the worker did not serve /metrics within 120 s; see {log_path}")
+            time.sleep(0.5)
+        say(f"worker up, metrics on http://127.0.0.1:{settings.web_port}/metrics (log {log_path})")
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def alert_consumer(settings: Settings):
+    from kafka import KafkaConsumer
+
+    return KafkaConsumer(topics.ALERTS, **client_config(settings), auto_offset_reset="earliest",
+                         enable_auto_commit=False, group_id=None, consumer_timeout_ms=500)
+
+
+def run_once(settings: Settings, inputs: list[str], timeout: float) -> int:
+    with broker(settings, once=True) as live:
+        create_topics(live)
+        with worker_process(live):
+            report = publish(read_sources(inputs), live)
+            consumer = alert_consumer(live)
+            printed: set[str] = set()
+            deadline = time.monotonic() + timeout
+            counts = PipelineCounts()
+            while True:
+                for message in consumer:
+                    alert = Alert.model_validate_json(message.value)
+                    if alert.alert_id not in printed:
+                        printed.add(alert.alert_id)
+                        sys.stdout.write(orjson.dumps(alert.to_json_dict()).decode() + "\n")
+                        sys.stdout.flush()
+                counts = fetch_counts(live.web_port) or counts
+                done = (counts.normalized_in >= report.published
+                        and counts.accounted_for() >= report.published
+                        and counts.alert_stage_done >= counts.enriched
+                        and len(printed) >= counts.alerts)
+                if done or time.monotonic() > deadline:
+                    break
+            consumer.close()
+    summary = {"ingested": report.published, "enriched": counts.enriched, "deadletter": counts.deadletter,
+               "duplicates": counts.duplicates, "alerts": len(printed)}
+    if report.rejected:
+        summary["not_published"] = report.rejected
+    if not done:
+        summary["error"] = f"timed out after {timeout:.0f} s before every article was accounted for"
+    print(json.dumps(summary), file=sys.stderr)
+    return 0 if done else 1
+
+
+def run_forever(settings: Settings, inputs: list[str]) -> int:
+    with broker(settings, once=False) as live:
+        create_topics(live)
+        with worker_process(live):
+            report = publish(read_sources(inputs), live, progress=True)
+            say(f"ingested {report.published} articles from {', '.join(inputs)}; "
+                "alerts follow (Ctrl-C stops everything this command started)")
+            consumer = alert_consumer(live)
+            try:
+                last = None
+                while True:
+                    for message in consumer:
+                        print(format_alert(Alert.model_validate_json(message.value)) + "\n", flush=True)
+                    counts = fetch_counts(live.web_port)
+                    if counts and counts != last:
+                        say(f"pipeline so far: {counts.enriched} enriched, {counts.deadletter} dead letters, "
+                            f"{counts.duplicates} duplicates, {counts.alerts} alerts")
+                        last = counts
+            finally:
+                consumer.close()  # before the broker goes, or the client logs errors about it
+
+
+def run(settings: Settings, inputs: list[str], once: bool, timeout: float) -> int:
+    inputs = inputs or [str(SAMPLES_DIR)]
+    try:
+        return run_once(settings, inputs, timeout) if once else run_forever(settings, inputs)
+    except KeyboardInterrupt:
+        say("stopped")
+        return 0

@@ -1,0 +1,1 @@
+"""newsmon_facts: casualty and weapon counts read from the tokens (extractor.py)."""

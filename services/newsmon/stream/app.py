@@ -1,0 +1,75 @@
+"""The Faust app of one worker: its broker, topics and web server, with the agents of the stages it
+runs (agents.py).
+
+Run: `newsmon worker` (all stages) or `newsmon worker --stage enrich` (one stage, its own consumer
+group, to scale the CPU-bound NLP stage on its own). Metrics: http://127.0.0.1:6066/metrics
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import faust
+from faust.sensors.prometheus import setup_prometheus_sensors
+
+from newsmon import topics
+from newsmon.alerts.rules import RULE_NAMES
+from newsmon.enrich.pool import make_executor
+from newsmon.metrics import Metrics, default_metrics
+from newsmon.records import STAGES
+from newsmon.settings import Settings
+from newsmon.stream.agents import Worker, register_alert, register_enrich, register_normalize
+
+
+def app_id(settings: Settings, stages: tuple[str, ...]) -> str:
+    """The consumer group: one for a worker of every stage, one per stage set otherwise."""
+    return settings.worker_id if stages == STAGES else f"{settings.worker_id}-{'-'.join(stages)}"
+
+
+def broker_credentials(settings: Settings) -> faust.SASLCredentials | None:
+    if not settings.kafka_sasl_username:
+        return None
+    return faust.SASLCredentials(
+        username=settings.kafka_sasl_username,
+        password=settings.kafka_sasl_password.get_secret_value() if settings.kafka_sasl_password else None,
+    )
+
+
+def make_app(settings: Settings, stages: Iterable[str] = STAGES, metrics: Metrics | None = None) -> faust.App:
+    stages = tuple(stages)
+    unknown = set(stages) - set(STAGES)
+    if unknown:
+        raise ValueError(f"unknown stage(s) {sorted(unknown)}; choose from {STAGES}")
+    name = app_id(settings, stages)
+    app = faust.App(
+        name,
+        broker=[f"kafka://{server.strip()}" for server in settings.kafka_bootstrap.split(",")],
+        broker_credentials=broker_credentials(settings),
+        store="memory://",
+        autodiscover=False,
+        datadir=str(settings.data_dir / "faust" / name),
+        topic_partitions=settings.topic_partitions,
+        topic_replication_factor=settings.topic_replication,
+        web_enabled=True,
+        web_bind=settings.web_host,
+        web_port=settings.web_port,
+        producer_max_request_size=topics.MAX_MESSAGE_BYTES,
+        consumer_max_fetch_size=topics.MAX_MESSAGE_BYTES,
+        # An NLP batch runs in another process, but give the loop room on a loaded machine.
+        broker_max_poll_interval=300.0,
+        consumer_auto_offset_reset="earliest",
+    )
+    setup_prometheus_sensors(app, name_prefix="faust")
+
+    def topic(name: str, **kwargs: object) -> faust.TopicT:
+        return app.topic(name, key_serializer="raw", value_serializer="raw",
+                         partitions=settings.topic_partitions, **kwargs)
+
+    worker = Worker(settings, metrics or default_metrics(RULE_NAMES), topic(topics.DEADLETTER))
+    if "normalize" in stages:
+        register_normalize(app, worker, topic(topics.RAW), topic(topics.NORMALIZED), topic(topics.UNIQUE))
+    if "enrich" in stages:
+        register_enrich(app, worker, make_executor(settings), topic(topics.UNIQUE), topic(topics.ENRICHED))
+    if "alert" in stages:
+        register_alert(app, worker, topic(topics.ENRICHED), topic(topics.ALERTS, compacting=True))
+    return app
