@@ -23,8 +23,11 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     expand(args.paths)  # a missing path fails before any connection is made
     report = publish(read_sources(args.paths), settings, progress=not args.quiet)
-    print(f"newsmon ingest: published {report.published} message(s) to news.articles.raw"
-          + (f", {report.rejected} not published" if report.rejected else ""), file=sys.stderr)
+    print(
+        f"newsmon ingest: published {report.published} message(s) to news.articles.raw"
+        + (f", {report.rejected} not published" if report.rejected else ""),
+        file=sys.stderr,
+    )
     return 0 if not report.rejected else 1
 
 
@@ -43,7 +46,10 @@ def cmd_tail(args: argparse.Namespace, settings: Settings) -> int:
     from newsmon.kafka_clients import client_config
 
     consumer = KafkaConsumer(
-        args.topic, **client_config(settings), group_id=None, enable_auto_commit=False,
+        args.topic,
+        **client_config(settings),
+        group_id=None,
+        enable_auto_commit=False,
         auto_offset_reset="earliest" if args.from_beginning else "latest",
         consumer_timeout_ms=int(args.timeout * 1000) if args.timeout else float("inf"),
     )
@@ -81,8 +87,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)  # Faust makes only the last level
     app = make_app(settings, stages)
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
-    worker.execute_from_commandline()
-    return 0
+    worker.execute_from_commandline()  # runs until the worker stops, then exits the process
 
 
 def analyze_inputs(paths: Sequence[str], jsonl: bool) -> Iterator[Outgoing]:
@@ -153,7 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsmon", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("ingest", help="publish articles (txt, json, jsonl, directories, - for stdin) to news.articles.raw")
+    p = sub.add_parser(
+        "ingest", help="publish articles (txt, json, jsonl, directories, - for stdin) to news.articles.raw"
+    )
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_ingest)
@@ -175,10 +182,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("analyze", help="enrich articles with no broker and print the enriched records as JSON lines")
-    p.add_argument("files", nargs="*", metavar="FILE|-",
-                   help="as for ingest: .txt (one article), .json (an article or a list), .jsonl, folders; "
-                        "default - (stdin)")
-    p.add_argument("--jsonl", action="store_true", help="read every input as JSONL (id, text, title, language, url, published)")
+    p.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE|-",
+        help="as for ingest: .txt (one article), .json (an article or a list), .jsonl, folders; default - (stdin)",
+    )
+    p.add_argument(
+        "--jsonl", action="store_true", help="read every input as JSONL (id, text, title, language, url, published)"
+    )
     p.add_argument("--pretty", action="store_true")
     p.add_argument("--batch-size", type=int, default=64)
     p.set_defaults(func=cmd_analyze)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -14,7 +15,7 @@ from newsmon.records import RECORD_BY_TOPIC, _Record
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def schema_for(topic: str) -> dict:
+def schema_for(topic: str) -> dict[str, Any]:
     """The JSON Schema of a topic's message value, as committed in schemas/."""
     schema = RECORD_BY_TOPIC[topic].model_json_schema(mode="serialization")
     return {"$schema": SCHEMA_DIALECT, "$id": f"https://newsmon.example.org/schemas/{topic}.schema.json", **schema}

@@ -18,7 +18,9 @@ class Position:
     offset: int
 
 
-def dead_letter(value: bytes | None, position: Position, reason: DeadLetterReason, error: str, stage: Stage) -> DeadLetter:
+def dead_letter(
+    value: bytes | None, position: Position, reason: DeadLetterReason, error: str, stage: Stage
+) -> DeadLetter:
     return DeadLetter(
         reason=reason,
         error=error[:2000],

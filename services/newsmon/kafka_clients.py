@@ -1,8 +1,8 @@
 """Kafka client settings shared by every kafka-python client, and idempotent topic creation.
 
-    from newsmon.kafka_clients import client_config, create_topics
-    KafkaProducer(**client_config(settings), acks="all")
-    create_topics(settings)          # -> names it created; existing topics are left alone
+from newsmon.kafka_clients import client_config, create_topics
+KafkaProducer(**client_config(settings), acks="all")
+create_topics(settings)          # -> names it created; existing topics are left alone
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def open_admin_client(**config: Any) -> KafkaAdminClient:
     """
     client = KafkaAdminClient.__new__(KafkaAdminClient)
     try:
-        client.__init__(**config)  # type: ignore[misc]
+        client.__init__(**config)
     except BaseException:
         for part, closer in (("_metrics", "close"), ("_client", "close"), ("_net", "stop")):
             obj = getattr(client, part, None)
@@ -106,8 +106,9 @@ def create_topics(settings: Settings, names: Iterable[str] = topics.ALL, *, time
         try:
             response = admin.create_topics(specs, timeout_ms=timeout_ms, raise_errors=False)
         except kafka_errors.TopicAlreadyExistsError:  # defensive: raise_errors=False should report, not raise
-            response = {"topics": [{"name": name, "error_code": kafka_errors.TopicAlreadyExistsError.errno}
-                                   for name in specs]}
+            response = {
+                "topics": [{"name": name, "error_code": kafka_errors.TopicAlreadyExistsError.errno} for name in specs]
+            }
         created: list[str] = []
         for result in response["topics"]:
             error = kafka_errors.for_code(result["error_code"])

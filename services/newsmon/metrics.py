@@ -29,12 +29,18 @@ class Metrics:
         self.deadletters = Counter("deadletter_messages", "Messages sent to news.deadletter", ["stage", "reason"], **kw)
         self.duplicates = Counter("duplicate_articles", "Articles dropped as duplicates of one seen before", **kw)
         self.processing_seconds = Histogram(
-            "processing_seconds", "Time a stage spent on one message (batch time / batch size for enrich)",
-            ["stage"], buckets=_PROCESSING_BUCKETS, **kw,
+            "processing_seconds",
+            "Time a stage spent on one message (batch time / batch size for enrich)",
+            ["stage"],
+            buckets=_PROCESSING_BUCKETS,
+            **kw,
         )
         self.alerts = Counter("alerts", "Alerts raised", ["rule", "severity"], **kw)
         self.end_to_end_seconds = Histogram(
-            "end_to_end_seconds", "From ingest to alert sent", buckets=_E2E_BUCKETS, **kw,
+            "end_to_end_seconds",
+            "From ingest to alert sent",
+            buckets=_E2E_BUCKETS,
+            **kw,
         )
         for stage in STAGES:
             self.articles_in.labels(stage=stage)

@@ -3,7 +3,7 @@ models (`newsmon schemas write`) and a test keeps the two identical."""
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -15,7 +15,7 @@ IsoTime = str  # RFC 3339 date-time, UTC, e.g. 2026-11-24T19:21:32.123456Z
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    def to_json_dict(self) -> dict:
+    def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)
 
 
@@ -25,7 +25,9 @@ class RawArticle(_Record):
     model_config = ConfigDict(extra="allow", frozen=True, strict=True)
 
     text: str = Field(min_length=1, description="article body, plain text")
-    id: str | None = Field(None, min_length=1, max_length=512, description="the source's id; derived from the content when absent")
+    id: str | None = Field(
+        None, min_length=1, max_length=512, description="the source's id; derived from the content when absent"
+    )
     title: str | None = None
     url: str | None = None
     source: str | None = Field(None, description="name of the feed, file or site")

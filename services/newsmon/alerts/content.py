@@ -35,14 +35,14 @@ def alert_places(article: EnrichedArticle) -> list[AlertPlace]:
         if entity.label != "LOC" or entity.canonical in places:
             continue
         place = entity.place
-        enclosed = place is not None and place.relation == "enclosing"
+        enclosing = place if place is not None and place.relation == "enclosing" else None
         places[entity.canonical] = AlertPlace(
-            name=f"{entity.canonical}, {place.name}" if enclosed else entity.canonical,
+            name=f"{entity.canonical}, {enclosing.name}" if enclosing else entity.canonical,
             country_code=place.country_code if place else None,
             latitude=place.latitude if place else None,
             longitude=place.longitude if place else None,
         )
-        kinds[entity.canonical] = "district" if enclosed else place.feature if place else "unresolved"
+        kinds[entity.canonical] = "district" if enclosing else place.feature if place else "unresolved"
     rank = {"city": 0, "district": 1, "region": 2, "country": 3, "unresolved": 4}
     order = sorted(places, key=lambda name: (rank[kinds[name]], -mentions[name]))
     return [places[name] for name in order]
@@ -57,7 +57,9 @@ def describe_count(count: Count, what: str) -> str:
     return f"{'at least ' if count.lower_bound else ''}{count.number} {what}"
 
 
-def headline(severity: Severity, places: list[AlertPlace], killed: Count | None, injured: Count | None, topic: Topic) -> str:
+def headline(
+    severity: Severity, places: list[AlertPlace], killed: Count | None, injured: Count | None, topic: Topic
+) -> str:
     where = ", ".join(p.name for p in places[:HEADLINE_PLACES]) or "place unknown"
     counts = [describe_count(c, w) for c, w in ((killed, "killed"), (injured, "injured")) if c]
     return f"[{severity.upper()}] {where}: {', '.join(counts)} ({topic.label})"

@@ -6,6 +6,7 @@ one JSON line on stdout and a summary JSON line on stderr, stops what it started
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
+from kafka import KafkaConsumer
 from prometheus_client.parser import text_string_to_metric_families
 
 from newsmon import topics
@@ -36,10 +38,8 @@ SAMPLES_DIR = PACKAGE_DIR / "samples" / "articles"
 
 def say(message: str) -> None:
     """Progress for a person on stderr; a closed terminal or pipe must not stop the clean-up."""
-    try:
+    with contextlib.suppress(OSError):
         print(f"newsmon: {message}", file=sys.stderr, flush=True)
-    except OSError:
-        pass
 
 
 @dataclass(frozen=True)
@@ -117,9 +117,13 @@ def broker(settings: Settings, once: bool) -> Iterator[Settings]:
     say(f"starting Kafka on 127.0.0.1:{port} ...")
     local_kafka.start(kafka_dir, port=port, controller_port=controller_port)
     try:
-        yield settings.model_copy(update={
-            "kafka_bootstrap": f"127.0.0.1:{port}", "web_port": web_port, "data_dir": data_dir,
-        })
+        yield settings.model_copy(
+            update={
+                "kafka_bootstrap": f"127.0.0.1:{port}",
+                "web_port": web_port,
+                "data_dir": data_dir,
+            }
+        )
     finally:
         if not already_running:
             say("stopping Kafka ...")
@@ -130,21 +134,28 @@ def broker(settings: Settings, once: bool) -> Iterator[Settings]:
 
 def settings_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "NEWSMON_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
-        "NEWSMON_WEB_PORT": str(settings.web_port),
-        "NEWSMON_DATA_DIR": str(settings.data_dir),
-    })
+    env.update(
+        {
+            "NEWSMON_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
+            "NEWSMON_WEB_PORT": str(settings.web_port),
+            "NEWSMON_DATA_DIR": str(settings.data_dir),
+        }
+    )
     return env
 
 
 @contextmanager
-def worker_process(settings: Settings) -> Iterator[subprocess.Popen]:
+def worker_process(settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     log_path = settings.data_dir / "worker.log"
     with open(log_path, "ab") as log_file:
-        process = subprocess.Popen([sys.executable, "-m", "newsmon", "worker"], env=settings_env(settings),
-                                   stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "newsmon", "worker"],
+            env=settings_env(settings),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
     try:
         deadline = time.monotonic() + 120
         while fetch_counts(settings.web_port) is None:
@@ -166,11 +177,15 @@ def worker_process(settings: Settings) -> Iterator[subprocess.Popen]:
                 process.wait()
 
 
-def alert_consumer(settings: Settings):
-    from kafka import KafkaConsumer
-
-    return KafkaConsumer(topics.ALERTS, **client_config(settings), auto_offset_reset="earliest",
-                         enable_auto_commit=False, group_id=None, consumer_timeout_ms=500)
+def alert_consumer(settings: Settings) -> KafkaConsumer:
+    return KafkaConsumer(
+        topics.ALERTS,
+        **client_config(settings),
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+        consumer_timeout_ms=500,
+    )
 
 
 def run_once(settings: Settings, inputs: list[str], timeout: float) -> int:
@@ -190,15 +205,22 @@ def run_once(settings: Settings, inputs: list[str], timeout: float) -> int:
                         sys.stdout.write(orjson.dumps(alert.to_json_dict()).decode() + "\n")
                         sys.stdout.flush()
                 counts = fetch_counts(live.web_port) or counts
-                done = (counts.normalized_in >= report.published
-                        and counts.accounted_for() >= report.published
-                        and counts.alert_stage_done >= counts.enriched
-                        and len(printed) >= counts.alerts)
+                done = (
+                    counts.normalized_in >= report.published
+                    and counts.accounted_for() >= report.published
+                    and counts.alert_stage_done >= counts.enriched
+                    and len(printed) >= counts.alerts
+                )
                 if done or time.monotonic() > deadline:
                     break
             consumer.close()
-    summary = {"ingested": report.published, "enriched": counts.enriched, "deadletter": counts.deadletter,
-               "duplicates": counts.duplicates, "alerts": len(printed)}
+    summary: dict[str, int | str] = {
+        "ingested": report.published,
+        "enriched": counts.enriched,
+        "deadletter": counts.deadletter,
+        "duplicates": counts.duplicates,
+        "alerts": len(printed),
+    }
     if report.rejected:
         summary["not_published"] = report.rejected
     if not done:
@@ -212,8 +234,10 @@ def run_forever(settings: Settings, inputs: list[str]) -> int:
         create_topics(live)
         with worker_process(live):
             report = publish(read_sources(inputs), live, progress=True)
-            say(f"ingested {report.published} articles from {', '.join(inputs)}; "
-                "alerts follow (Ctrl-C stops everything this command started)")
+            say(
+                f"ingested {report.published} articles from {', '.join(inputs)}; "
+                "alerts follow (Ctrl-C stops everything this command started)"
+            )
             consumer = alert_consumer(live)
             try:
                 last = None
@@ -222,8 +246,10 @@ def run_forever(settings: Settings, inputs: list[str]) -> int:
                         print(format_alert(Alert.model_validate_json(message.value)) + "\n", flush=True)
                     counts = fetch_counts(live.web_port)
                     if counts and counts != last:
-                        say(f"pipeline so far: {counts.enriched} enriched, {counts.deadletter} dead letters, "
-                            f"{counts.duplicates} duplicates, {counts.alerts} alerts")
+                        say(
+                            f"pipeline so far: {counts.enriched} enriched, {counts.deadletter} dead letters, "
+                            f"{counts.duplicates} duplicates, {counts.alerts} alerts"
+                        )
                         last = counts
             finally:
                 consumer.close()  # before the broker goes, or the client logs errors about it

@@ -38,9 +38,7 @@ def make_executor(settings: Settings) -> Executor:
     WatchlistError here, in the worker's own process, before any pool starts."""
     load_watchlist(settings.watchlist_path)
     if settings.nlp_executor == "thread":
-        executor: Executor = ThreadPoolExecutor(
-            max_workers=1, initializer=init_process_enricher, initargs=(settings,)
-        )
+        executor: Executor = ThreadPoolExecutor(max_workers=1, initializer=init_process_enricher, initargs=(settings,))
     else:
         # spawn: never fork a process that runs an event loop and Kafka client threads.
         executor = ProcessPoolExecutor(

@@ -209,8 +209,7 @@ class Enricher:
 
 
 def _unpack(item: object) -> tuple[str, str | None]:
-    try:
-        text, language = item  # type: ignore[misc]
-    except (TypeError, ValueError):
+    if not isinstance(item, tuple | list) or len(item) != 2:
         return "", None
+    text, language = item
     return (text if isinstance(text, str) else ""), (language if isinstance(language, str) else None)

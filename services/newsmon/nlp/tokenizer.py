@@ -22,14 +22,13 @@ from spacy.util import registry
 _REDUPLICATION = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 
 
-def customise_tokenizer(tokenizer: Tokenizer, lang: str) -> Tokenizer:
+def customise_tokenizer(tokenizer: Tokenizer, lang: str | None) -> Tokenizer:
     """newsmon's changes to spaCy's default tokenizer for `lang` (only Indonesian has any)."""
     if lang == "id":
         tokenizer.rules = {k: v for k, v in tokenizer.rules.items() if not _REDUPLICATION.fullmatch(k)}
     return tokenizer
 
 
-@registry.tokenizers("newsmon.tokenizer.v1")
 def create_tokenizer() -> Callable[[Language], Tokenizer]:
     default = registry.tokenizers.get("spacy.Tokenizer.v1")()
 
@@ -37,3 +36,6 @@ def create_tokenizer() -> Callable[[Language], Tokenizer]:
         return customise_tokenizer(default(nlp), nlp.lang)
 
     return make
+
+
+registry.tokenizers.register("newsmon.tokenizer.v1", func=create_tokenizer)

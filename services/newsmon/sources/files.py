@@ -27,9 +27,8 @@ class Outgoing:
 
 
 def article_key(obj: object) -> bytes | None:
-    if isinstance(obj, dict) and isinstance(obj.get("id"), str) and obj["id"]:
-        return obj["id"].encode("utf-8")
-    return None
+    article_id = obj.get("id") if isinstance(obj, dict) else None
+    return article_id.encode("utf-8") if isinstance(article_id, str) and article_id else None
 
 
 def from_jsonl(data: bytes, origin: str) -> Iterator[Outgoing]:

@@ -26,11 +26,14 @@ class IngestReport:
 
 
 def make_producer(settings: Settings) -> KafkaProducer:
-    return KafkaProducer(**client_config(settings), acks="all", linger_ms=5, max_request_size=topics.MAX_MESSAGE_BYTES,
-                         retries=5)
+    return KafkaProducer(
+        **client_config(settings), acks="all", linger_ms=5, max_request_size=topics.MAX_MESSAGE_BYTES, retries=5
+    )
 
 
-def publish(messages: Iterable[Outgoing], settings: Settings, *, progress: bool = False, producer: Any = None) -> IngestReport:
+def publish(
+    messages: Iterable[Outgoing], settings: Settings, *, progress: bool = False, producer: Any = None
+) -> IngestReport:
     """Publish every message to news.articles.raw; too large ones are reported, not sent.
     The progress bar shows only on a terminal."""
     report = IngestReport()
@@ -38,12 +41,21 @@ def publish(messages: Iterable[Outgoing], settings: Settings, *, progress: bool 
     producer = producer or make_producer(settings)
     futures = []
     try:
-        for message in tqdm(messages, desc="ingest", unit=" articles", disable=None if progress else True,
-                            file=sys.stderr, mininterval=0.5):
+        for message in tqdm(
+            messages,
+            desc="ingest",
+            unit=" articles",
+            disable=None if progress else True,
+            file=sys.stderr,
+            mininterval=0.5,
+        ):
             if len(message.value) > MAX_VALUE_BYTES:
                 report.rejected += 1
-                print(f"newsmon ingest: {message.origin}: {len(message.value)} bytes is over the "
-                      f"{MAX_VALUE_BYTES}-byte message limit; not published", file=sys.stderr)
+                print(
+                    f"newsmon ingest: {message.origin}: {len(message.value)} bytes is over the "
+                    f"{MAX_VALUE_BYTES}-byte message limit; not published",
+                    file=sys.stderr,
+                )
                 continue
             futures.append(producer.send(topics.RAW, key=message.key, value=message.value))
         producer.flush()
@@ -54,4 +66,3 @@ def publish(messages: Iterable[Outgoing], settings: Settings, *, progress: bool 
         if own_producer:
             producer.close()
     return report
-

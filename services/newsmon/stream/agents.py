@@ -12,6 +12,7 @@ import logging
 import time
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from typing import cast
 
 import faust
 from pydantic import ValidationError
@@ -43,23 +44,30 @@ class Worker:
         await self.deadletter.send(key=None, value=encode(record))
 
 
-def position_of(event: faust.EventT) -> Position:
+def position_of(event: faust.EventT[bytes]) -> Position:
     return Position(event.message.topic, event.message.partition, event.message.offset)
 
 
-def register_normalize(app: faust.App, worker: Worker, raw: faust.TopicT, normalized: faust.TopicT,
-                       unique: faust.TopicT) -> None:
+def register_normalize(
+    app: faust.App, worker: Worker, raw: faust.TopicT, normalized: faust.TopicT, unique: faust.TopicT
+) -> None:
     m, settings = worker.metrics, worker.settings
-    first_seen = app.Table("newsmon-fingerprints", default=None, partitions=settings.topic_partitions,
-                           help="fingerprint -> epoch seconds it was first seen")
+    first_seen = app.Table(
+        "newsmon-fingerprints",
+        default=None,
+        partitions=settings.topic_partitions,
+        help="fingerprint -> epoch seconds it was first seen",
+    )
 
     @app.agent(raw, name="normalize")
-    async def normalize(stream: faust.StreamT) -> None:
+    async def normalize(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
             m.articles_in.labels(stage="normalize").inc()
             with m.processing_seconds.labels(stage="normalize").time():
                 result = normalize_message(
-                    event.value, position_of(event), max_text_bytes=settings.max_text_bytes,
+                    event.value,
+                    position_of(event),
+                    max_text_bytes=settings.max_text_bytes,
                     ingested_at=iso_from_epoch(event.message.timestamp) if event.message.timestamp else None,
                 )
             if isinstance(result, DeadLetter):
@@ -70,7 +78,7 @@ def register_normalize(app: faust.App, worker: Worker, raw: faust.TopicT, normal
             m.articles_out.labels(stage="normalize").inc()
 
     @app.agent(normalized, name="deduplicate")
-    async def deduplicate(stream: faust.StreamT) -> None:
+    async def deduplicate(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
             fingerprint = event.key.decode() if event.key else ""
             now = time.time()
@@ -82,21 +90,25 @@ def register_normalize(app: faust.App, worker: Worker, raw: faust.TopicT, normal
             await unique.send(key=event.key, value=event.value)
 
 
-def register_enrich(app: faust.App, worker: Worker, executor: Executor, unique: faust.TopicT,
-                    enriched: faust.TopicT) -> None:
+def register_enrich(
+    app: faust.App, worker: Worker, executor: Executor, unique: faust.TopicT, enriched: faust.TopicT
+) -> None:
     m, settings = worker.metrics, worker.settings
 
     @app.agent(unique, name="enrich")
-    async def enrich(stream: faust.StreamT) -> None:
+    async def enrich(stream: faust.StreamT[bytes]) -> None:
         loop = asyncio.get_running_loop()
-        async for events in stream.take_events(settings.nlp_batch_size, within=settings.nlp_batch_seconds):
+        batches = cast(faust.Stream[bytes], stream)  # an agent's stream is a Stream; StreamT lacks take_events
+        async for events in batches.take_events(settings.nlp_batch_size, within=settings.nlp_batch_seconds):
             m.articles_in.labels(stage="enrich").inc(len(events))
-            batch: list[tuple[faust.EventT, NormalizedArticle]] = []
+            batch: list[tuple[faust.EventT[bytes], NormalizedArticle]] = []
             for event in events:
                 try:
                     batch.append((event, NormalizedArticle.model_validate_json(event.value)))
                 except ValidationError as exc:
-                    await worker.send_deadletter(dead_letter(event.value, position_of(event), "schema_violation", str(exc), "enrich"))
+                    await worker.send_deadletter(
+                        dead_letter(event.value, position_of(event), "schema_violation", str(exc), "enrich")
+                    )
             started = time.perf_counter()
             try:
                 results = await loop.run_in_executor(executor, enrich_in_process, [a for _, a in batch])
@@ -106,8 +118,10 @@ def register_enrich(app: faust.App, worker: Worker, executor: Executor, unique: 
                 for event, article in batch:
                     try:
                         results += await loop.run_in_executor(executor, enrich_in_process, [article])
-                    except Exception as exc:  # one bad article must not stop the stream
-                        await worker.send_deadletter(dead_letter(event.value, position_of(event), "processing_error", repr(exc), "enrich"))
+                    except Exception as exc:  # noqa: BLE001  (one bad article must not stop the stream)
+                        await worker.send_deadletter(
+                            dead_letter(event.value, position_of(event), "processing_error", repr(exc), "enrich")
+                        )
             if batch:
                 per_article = (time.perf_counter() - started) / len(batch)
                 for _ in batch:
@@ -121,7 +135,7 @@ def register_alert(app: faust.App, worker: Worker, enriched: faust.TopicT, alert
     m = worker.metrics
 
     @app.agent(enriched, name="alert")
-    async def alert(stream: faust.StreamT) -> None:
+    async def alert(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
             m.articles_in.labels(stage="alert").inc()
             try:
@@ -129,7 +143,9 @@ def register_alert(app: faust.App, worker: Worker, enriched: faust.TopicT, alert
                     article = EnrichedArticle.model_validate_json(event.value)
                     raised = evaluate(article)
             except ValidationError as exc:
-                await worker.send_deadletter(dead_letter(event.value, position_of(event), "schema_violation", str(exc), "alert"))
+                await worker.send_deadletter(
+                    dead_letter(event.value, position_of(event), "schema_violation", str(exc), "alert")
+                )
                 continue
             for record in raised:
                 await alerts.send(key=record.alert_id.encode(), value=encode(record))

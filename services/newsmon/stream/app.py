@@ -61,9 +61,14 @@ def make_app(settings: Settings, stages: Iterable[str] = STAGES, metrics: Metric
     )
     setup_prometheus_sensors(app, name_prefix="faust")
 
-    def topic(name: str, **kwargs: object) -> faust.TopicT:
-        return app.topic(name, key_serializer="raw", value_serializer="raw",
-                         partitions=settings.topic_partitions, **kwargs)
+    def topic(name: str, *, compacting: bool = False) -> faust.TopicT:
+        return app.topic(
+            name,
+            key_serializer="raw",
+            value_serializer="raw",
+            partitions=settings.topic_partitions,
+            compacting=compacting,
+        )
 
     worker = Worker(settings, metrics or default_metrics(RULE_NAMES), topic(topics.DEADLETTER))
     if "normalize" in stages:

@@ -50,7 +50,7 @@ def make_articles(language: str, count: int, words: int, seed: int = 7) -> list[
     for _ in range(count):
         names: dict[str, str] = {}
 
-        def vary(match: re.Match, names: dict[str, str] = names) -> str:
+        def vary(match: re.Match[str], names: dict[str, str] = names) -> str:
             word = match.group(0)
             return names.setdefault(word, _invented_name(rng)) if rng.random() < 0.3 else word
 

@@ -13,8 +13,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
+from kafka import KafkaConsumer
 
 from newsmon import topics
 from newsmon.alerts.rules import evaluate
@@ -25,8 +27,8 @@ from newsmon.devtools.run import broker, worker_process
 from newsmon.enrich.articles import enrich_articles, warm_up
 from newsmon.kafka_clients import client_config, create_topics
 from newsmon.nlp.enricher import Enricher
-from newsmon.normalize.parse import parse_raw
 from newsmon.normalize.article import to_normalized
+from newsmon.normalize.parse import parse_raw
 from newsmon.settings import Settings
 from newsmon.sources.files import Outgoing
 from newsmon.sources.publish import make_producer, publish
@@ -34,7 +36,7 @@ from newsmon.sources.publish import make_producer, publish
 LANGUAGES = ("id", "en")
 
 
-def generate_articles(count: int, seed: int, words: int = 400) -> list[dict]:
+def generate_articles(count: int, seed: int, words: int = 400) -> list[dict[str, Any]]:
     """Articles of about `words` words, Indonesian and English in turn, assembled from the sample
     articles' sentences with varied numbers and names (so the tokenizer cache mostly misses)."""
     per_language = {lang: make_articles(lang, (count + 1) // 2, words, seed=seed) for lang in LANGUAGES}
@@ -74,23 +76,31 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def baseline(articles: list[dict], settings: Settings) -> dict:
+def baseline(articles: list[dict[str, Any]], settings: Settings) -> dict[str, Any]:
     """The same normalize, enrich and alert code in a plain loop: no broker, no Faust."""
     enricher = Enricher(settings)
     warm_up(enricher)
     started = time.perf_counter()
     alerts = 0
     for batch in batched(articles, settings.nlp_batch_size):
-        normalized = [to_normalized(parse_raw(orjson.dumps(a), max_text_bytes=settings.max_text_bytes),
-                                    ingested_at=None, raw_position=None) for a in batch]
+        normalized = [
+            to_normalized(
+                parse_raw(orjson.dumps(a), max_text_bytes=settings.max_text_bytes), ingested_at=None, raw_position=None
+            )
+            for a in batch
+        ]
         for enriched in enrich_articles(enricher, normalized):
             alerts += len(evaluate(enriched))
     elapsed = time.perf_counter() - started
-    return {"articles": len(articles), "seconds": round(elapsed, 2), "articles_per_s": round(len(articles) / elapsed, 1),
-            "alerts": alerts}
+    return {
+        "articles": len(articles),
+        "seconds": round(elapsed, 2),
+        "articles_per_s": round(len(articles) / elapsed, 1),
+        "alerts": alerts,
+    }
 
 
-def publish_paced(articles: list[dict], settings: Settings, rate: float) -> None:
+def publish_paced(articles: list[dict[str, Any]], settings: Settings, rate: float) -> None:
     """Publish at a steady rate, as a live feed would, instead of all at once."""
     producer = make_producer(settings)
     try:
@@ -110,7 +120,7 @@ class Collected:
     last_enriched_at: float = 0.0  # epoch seconds
 
 
-def collect(consumer, expected: set[str], timeout: float) -> Collected:
+def collect(consumer: KafkaConsumer, expected: set[str], timeout: float) -> Collected:
     """Read enriched records and alerts of the expected articles until all are in and the topic is quiet."""
     got_all = Collected()
     enriched, alerts = got_all.enriched, got_all.alerts
@@ -135,7 +145,7 @@ def collect(consumer, expected: set[str], timeout: float) -> Collected:
     return got_all
 
 
-def latency_summary(collected: Collected) -> dict:
+def latency_summary(collected: Collected) -> dict[str, Any]:
     latencies, alerts = list(collected.enriched.values()), collected.alerts
     return {
         "ingest_to_enriched_p50_s": round(percentile(latencies, 0.5), 3),
@@ -145,14 +155,21 @@ def latency_summary(collected: Collected) -> dict:
     }
 
 
-def pipeline(articles: list[dict], paced: list[dict], rate: float, settings: Settings, timeout: float) -> dict:
-    from kafka import KafkaConsumer
-
+def pipeline(
+    articles: list[dict[str, Any]], paced: list[dict[str, Any]], rate: float, settings: Settings, timeout: float
+) -> dict[str, Any]:
     with broker(settings, once=True) as live:
         create_topics(live)
         with worker_process(live) as worker:
-            consumer = KafkaConsumer(topics.ENRICHED, topics.ALERTS, **client_config(live), group_id=None,
-                                     auto_offset_reset="earliest", enable_auto_commit=False, consumer_timeout_ms=200)
+            consumer = KafkaConsumer(
+                topics.ENRICHED,
+                topics.ALERTS,
+                **client_config(live),
+                group_id=None,
+                auto_offset_reset="earliest",
+                enable_auto_commit=False,
+                consumer_timeout_ms=200,
+            )
             started = time.time()
             publish((Outgoing(a["id"].encode(), orjson.dumps(a), a["id"]) for a in articles), live)
             burst = collect(consumer, {a["id"] for a in articles}, timeout)
@@ -165,21 +182,39 @@ def pipeline(articles: list[dict], paced: list[dict], rate: float, settings: Set
             consumer.close()
     return {
         "worker_rss_mib": worker_rss,
-        "burst": {"articles": len(articles), "enriched": len(burst.enriched), "seconds": round(elapsed, 2),
-                  "articles_per_s": round(len(burst.enriched) / elapsed, 1), "alerts": len(burst.alerts),
-                  **latency_summary(burst)},
-        "paced": {"articles": len(paced), "rate_per_s": rate, "enriched": len(steady.enriched),
-                  "alerts": len(steady.alerts), **latency_summary(steady)},
+        "burst": {
+            "articles": len(articles),
+            "enriched": len(burst.enriched),
+            "seconds": round(elapsed, 2),
+            "articles_per_s": round(len(burst.enriched) / elapsed, 1),
+            "alerts": len(burst.alerts),
+            **latency_summary(burst),
+        },
+        "paced": {
+            "articles": len(paced),
+            "rate_per_s": rate,
+            "enriched": len(steady.enriched),
+            "alerts": len(steady.alerts),
+            **latency_summary(steady),
+        },
     }
 
 
-def main(settings: Settings, articles: int = 2000, seed: int = 7, timeout: float = 1800, paced_articles: int = 200,
-         paced_rate: float = 20.0) -> int:
+def main(
+    settings: Settings,
+    articles: int = 2000,
+    seed: int = 7,
+    timeout: float = 1800,
+    paced_articles: int = 200,
+    paced_rate: float = 20.0,
+) -> int:
     generated = generate_articles(articles + paced_articles, seed)
     burst, paced = generated[:articles], generated[articles:]
     words = statistics.mean(len(a["text"].split()) for a in generated)
-    print(f"bench: {articles} + {paced_articles} generated articles, {words:.0f} words on average (seed {seed})",
-          file=sys.stderr)
+    print(
+        f"bench: {articles} + {paced_articles} generated articles, {words:.0f} words on average (seed {seed})",
+        file=sys.stderr,
+    )
     print("bench: enrichment alone, one process ...", file=sys.stderr)
     per_core = enrichment_per_core(400, 400, settings)
     print("bench: baseline (bare in-process loop) ...", file=sys.stderr)
@@ -187,8 +222,12 @@ def main(settings: Settings, articles: int = 2000, seed: int = 7, timeout: float
     print("bench: pipeline (Kafka + Faust worker): a burst, then a steady feed ...", file=sys.stderr)
     piped = pipeline(burst, paced, paced_rate, settings, timeout)
     ratio = round(piped["burst"]["articles_per_s"] / bare["articles_per_s"], 3)
-    result = {"enrichment_articles_per_s_per_core": per_core, "baseline": bare, "pipeline": piped,
-              "throughput_ratio_pipeline_to_baseline": ratio}
+    result = {
+        "enrichment_articles_per_s_per_core": per_core,
+        "baseline": bare,
+        "pipeline": piped,
+        "throughput_ratio_pipeline_to_baseline": ratio,
+    }
     rows = [
         *((f"enrichment alone, {lang}, per core", per_core[lang], "") for lang in LANGUAGES),
         ("articles/s", bare["articles_per_s"], piped["burst"]["articles_per_s"]),
@@ -197,8 +236,12 @@ def main(settings: Settings, articles: int = 2000, seed: int = 7, timeout: float
     ]
     for phase in ("burst", "paced"):
         label = f"{phase} ({articles} at once)" if phase == "burst" else f"paced ({paced_rate:g}/s)"
-        for key in ("ingest_to_enriched_p50_s", "ingest_to_enriched_p99_s", "ingest_to_alert_p50_s",
-                    "ingest_to_alert_p99_s"):
+        for key in (
+            "ingest_to_enriched_p50_s",
+            "ingest_to_enriched_p99_s",
+            "ingest_to_alert_p50_s",
+            "ingest_to_alert_p99_s",
+        ):
             rows.append((f"{label} {key.removeprefix('ingest_to_').removesuffix('_s')} s", "", piped[phase][key]))
     rows.append(("worker memory (RSS, with NLP process) MiB", "", piped["worker_rss_mib"]))
     print(f"{'':44}{'baseline':>10}{'pipeline':>10}")

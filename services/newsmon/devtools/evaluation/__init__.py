@@ -5,10 +5,10 @@ enrich), so the numbers are the pipeline's and not a re-implementation's."""
 from __future__ import annotations
 
 import json
-
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -28,8 +28,8 @@ def default_data_dir() -> Path:
 
 
 def analyze_items(
-    items: Iterable[dict], settings: Settings, enricher: Enricher
-) -> dict[str, EnrichedArticle | dict]:
+    items: Iterable[dict[str, Any]], settings: Settings, enricher: Enricher
+) -> dict[str, EnrichedArticle | dict[str, Any]]:
     """JSONL-style items ({"id", "text", optional "title", "language"}) through analyze_messages,
     exactly as `newsmon analyze --jsonl` feeds them. -> {id: enriched record, or {reason, error}}."""
     messages = ((item["id"], orjson.dumps(item)) for item in items)

@@ -1,4 +1,4 @@
-"""python -m newsmon.devtools.evaluation [--data DIR] [--out FILE] [--limit N] [--tasks ner,topics,casualties,language]"""
+"""python -m newsmon.devtools.evaluation [--data DIR] [--out FILE] [--limit N] [--tasks ner,topics,...]"""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from newsmon.clock import now_iso
 from newsmon.devtools.evaluation import casualties, default_data_dir, language, ner, topics
@@ -28,17 +29,25 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown task(s): {', '.join(sorted(unknown))}")
     data = args.data or default_data_dir()
     if not data.is_dir():
-        print(f"newsmon evaluation: no data folder at {data} (expected ../shared/data beside the repository; "
-              "--data or NEWSMON_EVAL_DATA to point elsewhere)", file=sys.stderr)
+        print(
+            f"newsmon evaluation: no data folder at {data} (expected ../shared/data beside the repository; "
+            "--data or NEWSMON_EVAL_DATA to point elsewhere)",
+            file=sys.stderr,
+        )
         return 2
     settings = load_settings()
     out = args.out or settings.data_dir / "eval" / "results.json"
     enricher = Enricher(settings)
     started = time.monotonic()
-    results: dict[str, list[dict]] = {}
+    results: dict[str, list[dict[str, Any]]] = {}
     notes: list[str] = []
     seconds: dict[str, float] = {}
-    renderers = {"ner": ner.render, "topics": topics.render, "casualties": casualties.render, "language": language.render}
+    renderers = {
+        "ner": ner.render,
+        "topics": topics.render,
+        "casualties": casualties.render,
+        "language": language.render,
+    }
     for task in tasks:
         begun = time.monotonic()
         if task == "language":
@@ -55,8 +64,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"note: {note}\n")
         sys.stdout.flush()
     total = round(time.monotonic() - started, 1)
-    write_json(out, {"generated_at": now_iso(), "data_dir": str(data), "limit": args.limit,
-                     "seconds": {**seconds, "total": total}, "notes": notes, "results": results})
+    write_json(
+        out,
+        {
+            "generated_at": now_iso(),
+            "data_dir": str(data),
+            "limit": args.limit,
+            "seconds": {**seconds, "total": total},
+            "notes": notes,
+            "results": results,
+        },
+    )
     print(f"{' '.join(f'{t} {s:.1f}s' for t, s in seconds.items())}; total {total:.1f}s. Results: {out}")
     return 0
 

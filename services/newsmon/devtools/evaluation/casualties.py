@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from newsmon.alerts.content import largest
 from newsmon.devtools.evaluation import analyze_items, describe_models
@@ -23,23 +24,29 @@ KINDS = ("killed", "injured")
 PATH = "casualties/en/gva/incidents_dev.jsonl"
 
 
-def figure(record: EnrichedArticle | dict | None, kind: str) -> int:
+def figure(record: EnrichedArticle | dict[str, Any] | None, kind: str) -> int:
     if not isinstance(record, EnrichedArticle):
         return 0
     count = largest(record.facts, kind)
     return count.number if count else 0
 
 
-def score(pairs: Iterable[tuple[int, int]]) -> dict:
+def score(pairs: Iterable[tuple[int, int]]) -> dict[str, Any]:
     """(gold, predicted) pairs -> exact matches, too high, too low."""
-    tally = Counter()
+    tally: Counter[str] = Counter()
     for gold, predicted in pairs:
         tally["n"] += 1
         tally["exact" if predicted == gold else "too_high" if predicted > gold else "too_low"] += 1
         tally["predicted_zero"] += predicted == 0
     n = tally["n"]
-    return {"n": n, "exact": tally["exact"], "accuracy": tally["exact"] / n if n else 0.0,
-            "too_high": tally["too_high"], "too_low": tally["too_low"], "predicted_zero": tally["predicted_zero"]}
+    return {
+        "n": n,
+        "exact": tally["exact"],
+        "accuracy": tally["exact"] / n if n else 0.0,
+        "too_high": tally["too_high"],
+        "too_low": tally["too_low"],
+        "predicted_zero": tally["predicted_zero"],
+    }
 
 
 def deduplicate_incidents(incidents: list[Incident]) -> tuple[list[Incident], int]:
@@ -51,7 +58,9 @@ def deduplicate_incidents(incidents: list[Incident]) -> tuple[list[Incident], in
     return kept, len(incidents) - len(kept)
 
 
-def evaluate(data: Path, settings: Settings, enricher: Enricher, limit: int | None = None) -> tuple[list[dict], list[str]]:
+def evaluate(
+    data: Path, settings: Settings, enricher: Enricher, limit: int | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
     incidents = read_gva(data)
     if incidents is None:
         return [], [f"casualties: {PATH} missing, skipped"]
@@ -70,7 +79,7 @@ def evaluate(data: Path, settings: Settings, enricher: Enricher, limit: int | No
     records = analyze_items(items.values(), settings, enricher)
     rejected = sum(1 for r in records.values() if not isinstance(r, EnrichedArticle))
     models = {r.ner_model for r in records.values() if isinstance(r, EnrichedArticle)}
-    rows = {}
+    rows: dict[str, dict[str, Any]] = {}
     for name, members in groups.items():
         rows[name] = {}
         for kind in KINDS:
@@ -81,29 +90,44 @@ def evaluate(data: Path, settings: Settings, enricher: Enricher, limit: int | No
                 pairs.append((getattr(incident, kind), predicted))
             rows[name][kind] = score(pairs)
     result = {
-        "task": "casualties", "dataset": "GVA", "language": "en", "split": "dev", "path": PATH,
-        "incidents_read": len(incidents), "duplicates_removed": duplicates, "limit": limit,
+        "task": "casualties",
+        "dataset": "GVA",
+        "language": "en",
+        "split": "dev",
+        "path": PATH,
+        "incidents_read": len(incidents),
+        "duplicates_removed": duplicates,
+        "limit": limit,
         "incidents": {name: len(members) for name, members in groups.items()},
-        "articles": len(items), "articles_rejected": rejected,
-        "ner_models": sorted(models), "trained_on": describe_models(models), "scores": rows,
+        "articles": len(items),
+        "articles_rejected": rejected,
+        "ner_models": sorted(models),
+        "trained_on": describe_models(models),
+        "scores": rows,
     }
     return [result], []
 
 
-def render(result: dict) -> str:
+def render(result: dict[str, Any]) -> str:
     counts = ", ".join(f"{n} with {name.split(' (')[0]}" for name, n in result["incidents"].items())
     about = [
         f"data: {result['path']} (split: {result['split']}, language declared: en)",
         f"incidents: {result['incidents_read']} read, {result['duplicates_removed']} duplicates removed; {counts}"
         + (f" (capped at {result['limit']} each)" if result["limit"] else ""),
-        f"articles analysed: {result['articles']} ({result['articles_rejected']} rejected by normalize, "
-        "e.g. empty text: predicted 0)",
+        (
+            f"articles analysed: {result['articles']} ({result['articles_rejected']} rejected by normalize, "
+            "e.g. empty text: predicted 0)"
+        ),
         "gold: GVA's incident counts (suspects included); prediction: alerting.largest over the facts, 0 if none",
         f"model: {result['trained_on']} (casualty facts: hand-written rules)",
     ]
     rows = []
     for name, kinds in result["scores"].items():
         for kind, s in kinds.items():
-            rows.append([name, kind, s["n"], s["exact"], s["accuracy"], s["too_high"], s["too_low"], s["predicted_zero"]])
+            rows.append(
+                [name, kind, s["n"], s["exact"], s["accuracy"], s["too_high"], s["too_low"], s["predicted_zero"]]
+            )
     title = "Casualties, exact match: GVA dev (en)"
-    return table(title, about, ["incidents", "kind", "n", "exact", "accuracy", "too high", "too low", "predicted 0"], rows)
+    return table(
+        title, about, ["incidents", "kind", "n", "exact", "accuracy", "too high", "too low", "predicted 0"], rows
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from newsmon.devtools.evaluation import analyze_items, describe_models
 from newsmon.devtools.evaluation.readers import (
@@ -23,18 +24,28 @@ from newsmon.settings import Settings
 LABELS = ("PER", "LOC", "ORG")
 
 
-def ratio(a: int, b: int) -> float:
+def ratio(a: float, b: float) -> float:
     return a / b if b else 0.0
 
 
-def prf(tp: int, fp: int, fn: int) -> dict:
+def prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
     precision, recall = ratio(tp, tp + fp), ratio(tp, tp + fn)
     f1 = ratio(2 * precision * recall, precision + recall) if precision + recall else 0.0
-    return {"tp": tp, "fp": fp, "fn": fn, "gold": tp + fn, "predicted": tp + fp,
-            "precision": precision, "recall": recall, "f1": f1}
+    return {
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "gold": tp + fn,
+        "predicted": tp + fp,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+    }
 
 
-def score_spans(pairs: Iterable[tuple[Iterable[Span], Iterable[Span]]], labels: Iterable[str] = LABELS) -> dict:
+def score_spans(
+    pairs: Iterable[tuple[Iterable[Span], Iterable[Span]]], labels: Iterable[str] = LABELS
+) -> dict[str, Any]:
     """(gold spans, predicted spans) per sentence -> {label: P/R/F1 counts, ..., "micro": ...}.
     A span counts only when start, end and label all equal a gold span's."""
     labels = tuple(labels)
@@ -55,15 +66,17 @@ def predicted_spans(record: EnrichedArticle) -> list[Span]:
     return [(e.start, e.end, e.label) for e in record.entities]
 
 
-def evaluate_set(ner_set: NerSet, data: Path, keys: set[str], settings: Settings, enricher: Enricher,
-                 limit: int | None = None) -> dict:
+def evaluate_set(
+    ner_set: NerSet, data: Path, keys: set[str], settings: Settings, enricher: Enricher, limit: int | None = None
+) -> dict[str, Any]:
     read = read_bio(data / ner_set.path, ner_set.fmt, ner_set.labels)
     unique, duplicates = deduplicate(read)
     kept, overlap = remove_overlap(unique, keys)
     if limit:
         kept = kept[:limit]
-    records = analyze_items(({"id": s.id, "text": s.text, "language": ner_set.language} for s in kept),
-                            settings, enricher)
+    records = analyze_items(
+        ({"id": s.id, "text": s.text, "language": ner_set.language} for s in kept), settings, enricher
+    )
     pairs, models = [], set()
     rejected, changed = 0, 0
     for sentence in kept:
@@ -79,17 +92,30 @@ def evaluate_set(ner_set: NerSet, data: Path, keys: set[str], settings: Settings
             continue
         pairs.append((sentence.spans, predicted_spans(record)))
     return {
-        "task": "ner", "dataset": ner_set.name, "language": ner_set.language, "split": ner_set.split,
-        "path": ner_set.path, "note": ner_set.note,
-        "sentences_read": len(read), "duplicates_removed": duplicates, "train_overlap_removed": overlap,
-        "limit": limit, "sentences_analysed": len(kept), "rejected": rejected, "text_changed": changed,
-        "sentences_scored": len(pairs), "gold_spans": sum(len(gold) for gold, _ in pairs),
-        "ner_models": sorted(models), "trained_on": describe_models(models),
+        "task": "ner",
+        "dataset": ner_set.name,
+        "language": ner_set.language,
+        "split": ner_set.split,
+        "path": ner_set.path,
+        "note": ner_set.note,
+        "sentences_read": len(read),
+        "duplicates_removed": duplicates,
+        "train_overlap_removed": overlap,
+        "limit": limit,
+        "sentences_analysed": len(kept),
+        "rejected": rejected,
+        "text_changed": changed,
+        "sentences_scored": len(pairs),
+        "gold_spans": sum(len(gold) for gold, _ in pairs),
+        "ner_models": sorted(models),
+        "trained_on": describe_models(models),
         "scores": score_spans(pairs),
     }
 
 
-def evaluate(data: Path, settings: Settings, enricher: Enricher, limit: int | None = None) -> tuple[list[dict], list[str]]:
+def evaluate(
+    data: Path, settings: Settings, enricher: Enricher, limit: int | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
     keys, missing_train = train_keys(data)
     notes = [f"train split missing, not used for the overlap check: {m}" for m in missing_train]
     results = []
@@ -101,20 +127,24 @@ def evaluate(data: Path, settings: Settings, enricher: Enricher, limit: int | No
     return results, notes
 
 
-def render(result: dict) -> str:
+def render(result: dict[str, Any]) -> str:
     about = [
         f"data: {result['path']} (split: {result['split']}, language declared: {result['language']})",
         f"sentences: {result['sentences_read']} read, {result['duplicates_removed']} duplicates removed, "
         f"{result['train_overlap_removed']} removed as they occur in a train split, "
         f"{result['sentences_analysed']} analysed" + (f" (capped at {result['limit']})" if result["limit"] else ""),
-        f"scored: {result['sentences_scored']} sentences, {result['gold_spans']} gold spans "
-        f"(not scored: {result['text_changed']} whose text normalize rewrote, e.g. markup left in the data, "
-        f"so gold offsets would not line up; {result['rejected']} rejected by normalize)",
+        (
+            f"scored: {result['sentences_scored']} sentences, {result['gold_spans']} gold spans "
+            f"(not scored: {result['text_changed']} whose text normalize rewrote, e.g. markup left in the data, "
+            f"so gold offsets would not line up; {result['rejected']} rejected by normalize)"
+        ),
         f"model: {result['trained_on']}",
     ]
     if result["note"]:
         about.append(f"note: {result['note']}")
-    rows = [[label, s["gold"], s["predicted"], s["tp"], s["precision"], s["recall"], s["f1"]]
-            for label, s in result["scores"].items()]
+    rows = [
+        [label, s["gold"], s["predicted"], s["tp"], s["precision"], s["recall"], s["f1"]]
+        for label, s in result["scores"].items()
+    ]
     title = f"NER, strict spans: {result['dataset']} {result['split']} ({result['language']})"
     return table(title, about, ["label", "gold", "pred", "correct", "precision", "recall", "F1"], rows)

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 Span = tuple[int, int, str]  # (start, end exclusive, label)
 
@@ -71,7 +72,7 @@ def clean_token(token: str, prefix: str = "") -> str:
     """A token as it goes into the joined text: prefix removed, NFC, no white space inside, so that
     normalize's clean_text leaves the joined text (and so the offsets) unchanged."""
     if prefix and token.startswith(prefix):
-        token = token[len(prefix):]
+        token = token[len(prefix) :]
     token = unicodedata.normalize("NFC", token)
     return _BLANKS.sub("_", token.strip())
 
@@ -82,7 +83,7 @@ def bio_to_spans(tokens: list[str], tags: list[str], labels: Mapping[str, str]) 
     spans: list[Span] = []
     pieces: list[str] = []
     offset = 0
-    current: list | None = None  # [start, end, raw label]
+    current: list[Any] | None = None  # [start, end, raw label]
 
     def close() -> None:
         nonlocal current
@@ -173,6 +174,7 @@ def remove_overlap(sentences: list[Sentence], train_keys: set[str]) -> tuple[lis
 
 # --- NER sets in ../shared/data ---------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class NerSet:
     name: str
@@ -186,11 +188,25 @@ class NerSet:
 
 EVAL_NER_SETS = (
     NerSet("NERGrit", "id", "ner/id/nergrit/valid_preprocess.txt", NERGRIT, NERGRIT_LABELS, "valid"),
-    NerSet("NERP", "id", "ner/id/nerp/test_preprocess.txt", NERP, NERP_LABELS, "test",
-           note="NERP is all lower case: capitalisation cues are absent; EVT and FNB not scored"),
+    NerSet(
+        "NERP",
+        "id",
+        "ner/id/nerp/test_preprocess.txt",
+        NERP,
+        NERP_LABELS,
+        "test",
+        note="NERP is all lower case: capitalisation cues are absent; EVT and FNB not scored",
+    ),
     NerSet("UNER EWT", "en", "ner/en/uner-ewt/en_ewt-ud-test.iob2", UNER, PLAIN_LABELS, "test"),
-    NerSet("WikiANN", "en", "ner/en/wikiann/test.tsv", WIKIANN, PLAIN_LABELS, "test",
-           note="silver labels (Wikipedia links)"),
+    NerSet(
+        "WikiANN",
+        "en",
+        "ner/en/wikiann/test.tsv",
+        WIKIANN,
+        PLAIN_LABELS,
+        "test",
+        note="silver labels (Wikipedia links)",
+    ),
 )
 
 # Every train split in ../shared/data: what the trained NER models see.
@@ -226,6 +242,7 @@ def train_keys(data: Path) -> tuple[set[str], list[str]]:
 
 # --- topic sets --------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class LabelledArticle:
     id: str
@@ -238,8 +255,12 @@ def parse_detik_csv(content: str) -> list[LabelledArticle]:
     """detik berita.csv: columns judul, tanggal, konten, kategori."""
     reader = csv.DictReader(content.splitlines(keepends=True))
     return [
-        LabelledArticle(id=f"detik-{n}", title=(row.get("judul") or "").strip(), text=row.get("konten") or "",
-                        label=(row.get("kategori") or "").strip())
+        LabelledArticle(
+            id=f"detik-{n}",
+            title=(row.get("judul") or "").strip(),
+            text=row.get("konten") or "",
+            label=(row.get("kategori") or "").strip(),
+        )
         for n, row in enumerate(reader, start=1)
     ]
 
@@ -251,8 +272,14 @@ def parse_tribun_jsonl(content: str, split: str) -> list[LabelledArticle]:
         if not line.strip():
             continue
         row = json.loads(line)
-        articles.append(LabelledArticle(id=f"tribun-{split}-{n}", title=(row.get("title") or "").strip(),
-                                        text=row.get("text") or "", label=(row.get("label") or "").strip()))
+        articles.append(
+            LabelledArticle(
+                id=f"tribun-{split}-{n}",
+                title=(row.get("title") or "").strip(),
+                text=row.get("text") or "",
+                label=(row.get("label") or "").strip(),
+            )
+        )
     return articles
 
 
@@ -280,6 +307,7 @@ def deduplicate_articles(articles: list[LabelledArticle]) -> tuple[list[Labelled
 
 # --- casualties --------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Incident:
     id: str
@@ -294,10 +322,18 @@ def parse_gva_jsonl(content: str) -> list[Incident]:
         if not line.strip():
             continue
         row = json.loads(line)
-        articles = tuple((str(a.get("doc_id") or ""), a.get("title") or "", a.get("content") or "")
-                         for a in row.get("articles") or [])
-        incidents.append(Incident(id=str(row["incident_id"]), killed=int(row["num_killed"]),
-                                  injured=int(row["num_injured"]), articles=articles))
+        articles = tuple(
+            (str(a.get("doc_id") or ""), a.get("title") or "", a.get("content") or "")
+            for a in row.get("articles") or []
+        )
+        incidents.append(
+            Incident(
+                id=str(row["incident_id"]),
+                killed=int(row["num_killed"]),
+                injured=int(row["num_injured"]),
+                articles=articles,
+            )
+        )
     return incidents
 
 

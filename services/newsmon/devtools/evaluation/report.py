@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 
 def fmt(value: object) -> str:
@@ -31,6 +32,6 @@ def table(title: str, about: Sequence[str], headers: Sequence[str], rows: Sequen
     return "\n".join(out) + "\n"
 
 
-def write_json(path: Path, results: dict) -> None:
+def write_json(path: Path, results: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

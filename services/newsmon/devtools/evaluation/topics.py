@@ -7,12 +7,20 @@ import json
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from newsmon.devtools.evaluation import analyze_items, describe_models
-from newsmon.devtools.evaluation.readers import LabelledArticle, deduplicate_articles, held_out, overlap_key, read_detik, read_tribun
+from newsmon.devtools.evaluation.readers import (
+    LabelledArticle,
+    deduplicate_articles,
+    held_out,
+    overlap_key,
+    read_detik,
+    read_tribun,
+)
 from newsmon.devtools.evaluation.report import table
-from newsmon.nlp.resources import load_json
 from newsmon.nlp.enricher import Enricher
+from newsmon.nlp.resources import load_json
 from newsmon.nlp.topics.classifier import MODEL_PATH
 from newsmon.records import EnrichedArticle
 from newsmon.settings import Settings
@@ -37,14 +45,22 @@ def short(code: str) -> str:
     return f"{code[7:9]} {name.split(',')[0]}" if name else code
 
 
-def top_topic(record: EnrichedArticle | dict | None) -> str:
+def top_topic(record: EnrichedArticle | dict[str, Any] | None) -> str:
     if isinstance(record, EnrichedArticle) and record.topics:
         return record.topics[0].code
     return NO_TOPIC
 
 
-def evaluate_set(name: str, split: str, path: str, articles: list[LabelledArticle], settings: Settings,
-                 enricher: Enricher, limit: int | None = None, train: list[LabelledArticle] | None = None) -> dict:
+def evaluate_set(
+    name: str,
+    split: str,
+    path: str,
+    articles: list[LabelledArticle],
+    settings: Settings,
+    enricher: Enricher,
+    limit: int | None = None,
+    train: list[LabelledArticle] | None = None,
+) -> dict[str, Any]:
     mapping = label_map()[name]
     unique, duplicates = deduplicate_articles(articles)
     train_keys = {overlap_key(a.text) for a in train or []}
@@ -54,9 +70,10 @@ def evaluate_set(name: str, split: str, path: str, articles: list[LabelledArticl
     scored = [a for a in unique if mapping.get(a.label)]
     if limit:
         scored = scored[:limit]
-    records = analyze_items(({"id": a.id, "title": a.title, "text": a.text, "language": "id"} for a in scored),
-                            settings, enricher)
-    per_label: dict[str, Counter] = {}
+    records = analyze_items(
+        ({"id": a.id, "title": a.title, "text": a.text, "language": "id"} for a in scored), settings, enricher
+    )
+    per_label: dict[str, Counter[str]] = {}
     models = set()
     correct = 0
     for article in scored:
@@ -74,15 +91,30 @@ def evaluate_set(name: str, split: str, path: str, articles: list[LabelledArticl
     labels = {}
     for label, tally in sorted(per_label.items()):
         predictions = Counter({k[5:]: v for k, v in tally.items() if k.startswith("pred:")})
-        labels[label] = {"gold_code": mapping[label], "n": tally["n"], "correct": tally["correct"],
-                         "accuracy": tally["correct"] / tally["n"], "predicted": dict(predictions.most_common())}
+        labels[label] = {
+            "gold_code": mapping[label],
+            "n": tally["n"],
+            "correct": tally["correct"],
+            "accuracy": tally["correct"] / tally["n"],
+            "predicted": dict(predictions.most_common()),
+        }
     return {
-        "task": "topics", "dataset": name, "language": "id", "split": split, "path": path,
-        "articles_read": len(articles), "duplicates_removed": duplicates, "train_overlap_removed": in_train if train is not None else None,
+        "task": "topics",
+        "dataset": name,
+        "language": "id",
+        "split": split,
+        "path": path,
+        "articles_read": len(articles),
+        "duplicates_removed": duplicates,
+        "train_overlap_removed": in_train if train is not None else None,
         "limit": limit,
-        "unmapped_labels": dict(unmapped), "articles_scored": len(scored), "correct": correct,
+        "unmapped_labels": dict(unmapped),
+        "articles_scored": len(scored),
+        "correct": correct,
         "accuracy": correct / len(scored) if scored else 0.0,
-        "ner_models": sorted(models), "trained_on": describe_models(models), "labels": labels,
+        "ner_models": sorted(models),
+        "trained_on": describe_models(models),
+        "labels": labels,
         "topic_model": topic_model_about(),
     }
 
@@ -91,33 +123,57 @@ def topic_model_about() -> str | None:
     return json.loads(MODEL_PATH.read_text(encoding="utf-8")).get("_about") if MODEL_PATH.is_file() else None
 
 
-def evaluate(data: Path, settings: Settings, enricher: Enricher, limit: int | None = None) -> tuple[list[dict], list[str]]:
+def evaluate(
+    data: Path, settings: Settings, enricher: Enricher, limit: int | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
     results, notes = [], []
     detik = read_detik(data)
     if detik is None:
         notes.append("topics: topics/id/detik/berita.csv missing, skipped")
     else:
         # The topic classifier trains on four fifths of detik; only the held-out fifth is scored.
-        results.append(evaluate_set("detik", "held-out fifth (never trained on)", "topics/id/detik/berita.csv",
-                                    [a for a in detik if held_out(a.text)], settings, enricher, limit))
+        results.append(
+            evaluate_set(
+                "detik",
+                "held-out fifth (never trained on)",
+                "topics/id/detik/berita.csv",
+                [a for a in detik if held_out(a.text)],
+                settings,
+                enricher,
+                limit,
+            )
+        )
     tribun = read_tribun(data, "test")
     if tribun is None:
         notes.append("topics: topics/id/tribun/test.jsonl missing, skipped")
     else:
-        results.append(evaluate_set("tribun", "test", "topics/id/tribun/test.jsonl", tribun, settings, enricher, limit,
-                                    train=read_tribun(data, "train")))
+        results.append(
+            evaluate_set(
+                "tribun",
+                "test",
+                "topics/id/tribun/test.jsonl",
+                tribun,
+                settings,
+                enricher,
+                limit,
+                train=read_tribun(data, "train"),
+            )
+        )
     return results, notes
 
 
-def render(result: dict) -> str:
+def render(result: dict[str, Any]) -> str:
     in_train = result["train_overlap_removed"]
     about = [
         f"data: {result['path']} (split: {result['split']}, language declared: id)",
         f"articles: {result['articles_read']} read, {result['duplicates_removed']} duplicates removed, "
         + (f"{in_train} removed as they occur in the set's train split, " if in_train is not None else "")
-        + f"{result['articles_scored']} scored" + (f" (capped at {result['limit']})" if result["limit"] else ""),
-        "gold: the site's channel mapped to an IPTC top-level code (evaluation/topic_label_map.json); "
-        "prediction: the record's first topic, from the article text (the title is passed but topics read the text)",
+        + f"{result['articles_scored']} scored"
+        + (f" (capped at {result['limit']})" if result["limit"] else ""),
+        (
+            "gold: the site's channel mapped to an IPTC top-level code (evaluation/topic_label_map.json); "
+            "prediction: the record's first topic, from the article text (the title is passed but topics read the text)"
+        ),
         f"model: {result['trained_on']}; topics: hand-written term rules"
         + (f" + {result['topic_model']}" if result.get("topic_model") else ""),
     ]
@@ -125,8 +181,9 @@ def render(result: dict) -> str:
         about.append(f"not scored (no honest IPTC code): {result['unmapped_labels']}")
     rows = []
     for label, s in result["labels"].items():
-        top = ", ".join(f"{short(code) if code != NO_TOPIC else code}: {n}"
-                        for code, n in list(s["predicted"].items())[:3])
+        top = ", ".join(
+            f"{short(code) if code != NO_TOPIC else code}: {n}" for code, n in list(s["predicted"].items())[:3]
+        )
         rows.append([label, short(s["gold_code"]), s["n"], s["correct"], s["accuracy"], top])
     rows.append(["all", "", result["articles_scored"], result["correct"], result["accuracy"], ""])
     title = f"Topics, top-1 accuracy: {result['dataset']} {result['split'].split(' ')[0]} (id)"

@@ -31,7 +31,21 @@ from newsmon.devtools.local_kafka.readiness import wait_ready
 from newsmon.devtools.local_kafka.storage import config_log_dirs, is_formatted, new_cluster_id, render_server_properties
 
 __all__ = [
-    "JAR_STAMP_NAME", "KAFKA_DIR", "LOG_FILE_NAME", "PID_FILE_NAME", "LocalKafkaError", "config_log_dirs",
-    "ensure_jars", "free_port", "free_ports", "is_formatted", "jars_are_current", "new_cluster_id",
-    "render_server_properties", "running_pid", "start", "stop", "wait_ready",
+    "JAR_STAMP_NAME",
+    "KAFKA_DIR",
+    "LOG_FILE_NAME",
+    "PID_FILE_NAME",
+    "LocalKafkaError",
+    "config_log_dirs",
+    "ensure_jars",
+    "free_port",
+    "free_ports",
+    "is_formatted",
+    "jars_are_current",
+    "new_cluster_id",
+    "render_server_properties",
+    "running_pid",
+    "start",
+    "stop",
+    "wait_ready",
 ]

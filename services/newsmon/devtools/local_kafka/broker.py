@@ -46,7 +46,6 @@ JVM_PERFORMANCE_OPTS = (
 )
 
 
-
 # Brokers started by this Python process: kept so stop() can reap them (no zombies) and so
 # Popen does not warn that a child is still running when it is garbage-collected.
 _CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
@@ -101,7 +100,6 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-
 def start(
     data_dir: Path,
     port: int = DEFAULT_PORT,
@@ -144,16 +142,25 @@ def start(
             log.info("formatted %s with cluster id %s", config_log_dirs(config_text), cluster_id)
 
         command = [
-            java_executable(), f"-Xmx{heap}", f"-Xms{heap}", *JVM_PERFORMANCE_OPTS,
+            java_executable(),
+            f"-Xmx{heap}",
+            f"-Xms{heap}",
+            *JVM_PERFORMANCE_OPTS,
             *logging_opts(kafka_dir, data_dir),
-            "-cp", str(kafka_dir / "libs" / "*"),
-            "kafka.Kafka", str(config_path),
+            "-cp",
+            str(kafka_dir / "libs" / "*"),
+            "kafka.Kafka",
+            str(config_path),
         ]
         with log_path.open("ab") as log_file:
             # New session: Ctrl-C in the terminal that ran `up` must not kill the broker.
             process = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
-                start_new_session=True, cwd=data_dir,
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                cwd=data_dir,
             )
         _CHILDREN[process.pid] = process
         (data_dir / PID_FILE_NAME).write_text(f"{process.pid}\n")

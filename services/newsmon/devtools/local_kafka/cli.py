@@ -10,7 +10,14 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from newsmon.devtools.local_kafka.broker import DEFAULT_CONTROLLER_PORT, DEFAULT_PORT, LOG_FILE_NAME, running_pid, start, stop
+from newsmon.devtools.local_kafka.broker import (
+    DEFAULT_CONTROLLER_PORT,
+    DEFAULT_PORT,
+    LOG_FILE_NAME,
+    running_pid,
+    start,
+    stop,
+)
 from newsmon.devtools.local_kafka.jars import KAFKA_DIR, LocalKafkaError, ensure_jars
 from newsmon.devtools.local_kafka.readiness import first_host_port, wait_ready
 from newsmon.settings import Settings, load_settings
@@ -50,18 +57,20 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             ensure_jars(KAFKA_DIR)
             began = time.monotonic()
             pid = start(data_dir, port, args.controller_port, args.heap, ready_timeout=args.timeout)
-            print(f"Kafka ready at 127.0.0.1:{port} (pid {pid}, {time.monotonic() - began:.1f}s, "
-                  f"log {data_dir.resolve() / LOG_FILE_NAME})")
+            print(
+                f"Kafka ready at 127.0.0.1:{port} (pid {pid}, {time.monotonic() - began:.1f}s, "
+                f"log {data_dir.resolve() / LOG_FILE_NAME})"
+            )
             return 0
         if args.action == "down":
             print("stopped" if stop(data_dir) else "not running")
             return 0
-        pid = running_pid(data_dir.resolve())
-        if pid is None:
+        running = running_pid(data_dir.resolve())
+        if running is None:
             print(f"not running (data dir {data_dir})")
             return 1
         cluster = wait_ready(f"127.0.0.1:{port}", timeout=5)
-        print(f"running: pid {pid}, 127.0.0.1:{port}, cluster id {cluster.get('cluster_id')}")
+        print(f"running: pid {running}, 127.0.0.1:{port}, cluster id {cluster.get('cluster_id')}")
         return 0
     except LocalKafkaError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -69,7 +78,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m newsmon.devtools.local_kafka",
-                                     description="the local development broker")
+    parser = argparse.ArgumentParser(
+        prog="python -m newsmon.devtools.local_kafka", description="the local development broker"
+    )
     add_commands(parser)
     return run(parser.parse_args(argv), load_settings())

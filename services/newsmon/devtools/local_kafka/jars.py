@@ -61,8 +61,14 @@ def ensure_jars(kafka_dir: Path = KAFKA_DIR) -> Path:
         raise LocalKafkaError("mvn not found on PATH: install Maven to fetch the Kafka jars")
     shutil.rmtree(libs, ignore_errors=True)
     command = [
-        mvn, "-B", "-q", "-f", str(kafka_dir / "pom.xml"),
-        "dependency:copy-dependencies", "-DincludeScope=runtime", f"-DoutputDirectory={libs}",
+        mvn,
+        "-B",
+        "-q",
+        "-f",
+        str(kafka_dir / "pom.xml"),
+        "dependency:copy-dependencies",
+        "-DincludeScope=runtime",
+        f"-DoutputDirectory={libs}",
     ]
     log.info("fetching Kafka jars: %s", " ".join(command))
     result = subprocess.run(command, capture_output=True, text=True, check=False)

@@ -71,11 +71,11 @@ def wait_ready(
                         bootstrap_timeout_ms=attempt_ms,
                         **dict(client_options or {}),
                     ) as admin:
-                        cluster = admin.describe_cluster()
+                        cluster: dict[str, Any] = admin.describe_cluster()
                     brokers = cluster.get("brokers") or []
                     if brokers and not any(b.get("is_fenced") for b in brokers):
                         return cluster
                     last_problem = f"no unfenced broker yet: {brokers}"
-                except Exception as exc:  # any client failure just means "not yet"
+                except Exception as exc:  # noqa: BLE001  (any client failure just means "not yet")
                     last_problem = f"{type(exc).__name__}: {exc}"
             time.sleep(0.2)

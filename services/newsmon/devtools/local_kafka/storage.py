@@ -22,7 +22,10 @@ def render_server_properties(template: str, *, port: int, controller_port: int, 
     rendered = string.Template(template).substitute(
         PORT=port, CONTROLLER_PORT=controller_port, DATA_DIR=str(data_dir.resolve())
     )
-    return "# Rendered by newsmon.devtools.local_kafka.broker from deploy/kafka/server.properties; overwritten on start.\n" + rendered
+    return (
+        "# Rendered by newsmon.devtools.local_kafka.broker from deploy/kafka/server.properties; overwritten on start.\n"
+        + rendered
+    )
 
 
 def new_cluster_id() -> str:
@@ -80,10 +83,17 @@ def format_storage(data_dir: Path, *, kafka_dir: Path = KAFKA_DIR, cluster_id: s
     """Format log.dirs for the rendered config in data_dir once; return the cluster id used."""
     cluster_id = cluster_id or new_cluster_id()
     command = [
-        java_executable(), "-Xmx256m", *logging_opts(kafka_dir, data_dir),
-        "-cp", str(kafka_dir / "libs" / "*"),
-        "kafka.tools.StorageTool", "format",
-        "--cluster-id", cluster_id, "--config", str(data_dir / CONFIG_FILE_NAME),
+        java_executable(),
+        "-Xmx256m",
+        *logging_opts(kafka_dir, data_dir),
+        "-cp",
+        str(kafka_dir / "libs" / "*"),
+        "kafka.tools.StorageTool",
+        "format",
+        "--cluster-id",
+        cluster_id,
+        "--config",
+        str(data_dir / CONFIG_FILE_NAME),
     ]  # static quorum (controller.quorum.voters): no --standalone
     format_log = data_dir / FORMAT_LOG_NAME
     with format_log.open("w") as out:

@@ -15,13 +15,15 @@ import json
 import shutil
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.cli.train import train
 
-from newsmon.nlp import tokenizer as _tokenizer  # noqa: F401  (registers newsmon.tokenizer.v1)
 from newsmon.devtools.training.convert import DEFAULT_DATA, SOURCES, WORK_DIR, convert
+from newsmon.nlp import tokenizer as _tokenizer  # noqa: F401  (registers newsmon.tokenizer.v1)
 from newsmon.nlp.enricher import MODELS_DIR
 
 CONFIG = Path(__file__).with_name("config.cfg")
@@ -57,7 +59,7 @@ def train_language(lang: str, data: Path) -> Path:
     return export(lang, output / "model-best", stats, seconds, data)
 
 
-def export(lang: str, best: Path, stats: dict, seconds: int, data: Path) -> Path:
+def export(lang: str, best: Path, stats: dict[str, Any], seconds: int, data: Path) -> Path:
     nlp = spacy.load(best)
     performance = nlp.meta.get("performance", {})
     nlp.meta.update(
@@ -81,7 +83,7 @@ def export(lang: str, best: Path, stats: dict, seconds: int, data: Path) -> Path
                 },
                 "training_seconds": seconds,
                 "budget": BUDGETS[lang],
-                "spacy_version": spacy.__version__,
+                "spacy_version": version("spacy"),
             },
         }
     )

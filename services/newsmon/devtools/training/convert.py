@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from spacy.tokens import Doc, DocBin, Span
 from spacy.vocab import Vocab
@@ -168,14 +169,14 @@ def to_doc(vocab: Vocab, sentence: Sentence) -> Doc:
     return doc
 
 
-def convert(lang: str, data: Path = DEFAULT_DATA, out_dir: Path | None = None) -> dict:
+def convert(lang: str, data: Path = DEFAULT_DATA, out_dir: Path | None = None) -> dict[str, Any]:
     """Write train.spacy and dev.spacy for `lang`; return the statistics that meta.json records."""
     out_dir = out_dir or WORK_DIR / lang
     out_dir.mkdir(parents=True, exist_ok=True)
     held_out = {sentence_key(s.words) for path, fmt in EVAL_SPLITS[lang] for s in read_sentences(data / path, fmt)}
     train: list[Sentence] = []
     dev: list[Sentence] = []
-    stats: dict = {"sources": [], "eval_splits_excluded": [p for p, _ in EVAL_SPLITS[lang]]}
+    stats: dict[str, Any] = {"sources": [], "eval_splits_excluded": [p for p, _ in EVAL_SPLITS[lang]]}
     dev_keys: set[str] = set()
     loaded: list[tuple[Source, list[Sentence], list[Sentence]]] = []
     for source in SOURCES[lang]:

@@ -13,13 +13,14 @@ WikiANN's title fragments capitalise ordinary words. `make models` runs this.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 from collections import Counter
 from pathlib import Path
 
-from newsmon.nlp.resources import DATA_DIR
 from newsmon.devtools.training.convert import DEFAULT_DATA, EVAL_SPLITS, SOURCES, read_sentences, sentence_key
+from newsmon.nlp.resources import DATA_DIR
 
 OUTPUT = DATA_DIR / "lowercase_words.json"
 MIN_LOWER_CASE = 2
@@ -39,16 +40,14 @@ def lowercase_words(lang: str, data: Path) -> list[str]:
         for sentence in read_sentences(data / source.path, source.format):
             if sentence_key(sentence.words) in held_out:
                 continue
-            for previous, word in zip(sentence.words, sentence.words[1:]):
+            for previous, word in itertools.pairwise(sentence.words):
                 if previous in _SENTENCE_OPENERS or not word.isalpha():
                     continue
                 if word.islower():
                     lower[word] += 1
                 elif word[0].isupper() and word[1:].islower():
                     capitalised[word.lower()] += 1
-    return sorted(
-        w for w, n in lower.items() if n >= MIN_LOWER_CASE and n >= LOWER_TO_CAPITALISED * capitalised[w]
-    )
+    return sorted(w for w, n in lower.items() if n >= MIN_LOWER_CASE and n >= LOWER_TO_CAPITALISED * capitalised[w])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,7 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         **{lang: lowercase_words(lang, args.data) for lang in sorted(SOURCES)},
     }
     OUTPUT.write_text(json.dumps(table, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
-    print(f"{OUTPUT}: " + ", ".join(f"{k} {len(v)} words" for k, v in table.items() if k != "_comment"), file=sys.stderr)
+    print(
+        f"{OUTPUT}: " + ", ".join(f"{k} {len(v)} words" for k, v in table.items() if k != "_comment"), file=sys.stderr
+    )
     return 0
 
 

@@ -52,7 +52,6 @@ class GazetteerEntry:
     surnames: tuple[str, ...] = field(default=())
 
 
-
 def resolve_place(candidates: Sequence[PlaceCandidate], co_mentioned_countries: set[str]) -> PlaceCandidate | None:
     """One place for a mention, or None when the text does not decide between its candidates.
 
@@ -77,4 +76,3 @@ def resolve_place(candidates: Sequence[PlaceCandidate], co_mentioned_countries: 
     if len(pool) == 1 or pool[0].population >= POPULATION_DOMINANCE * max(pool[1].population, 1):
         return pool[0]
     return None
-

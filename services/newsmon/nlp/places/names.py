@@ -69,4 +69,3 @@ def common_words() -> frozenset[str]:
         if not lang.startswith("_"):
             words.update(fold(w) for w in items)
     return frozenset(words)
-

@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from newsmon.nlp.resources import DATA_DIR
 
@@ -30,9 +31,8 @@ def model_words(lower_tokens: Iterable[str]) -> list[str]:
     return [part for token in lower_tokens for part in token.split("-") if len(part) >= 3 and part.isalpha()]
 
 
-
 class TopicModel:
-    def __init__(self, model: dict) -> None:
+    def __init__(self, model: dict[str, Any]) -> None:
         self.codes: list[str] = model["codes"]
         self.log_prior: list[float] = model["log_prior"]
         self.log_likelihood: dict[str, list[float]] = model["log_likelihood"]
@@ -47,7 +47,6 @@ class TopicModel:
         exps = [math.exp(s - top) for s in scores]
         total = sum(exps)
         return {code: e / total for code, e in zip(self.codes, exps, strict=True)}
-
 
     def evidence(self, words: Sequence[str], code: str, limit: int = 5) -> list[str]:
         """The article's words that speak most for `code` over the other topics."""
@@ -74,5 +73,3 @@ def combine(rule_scores: dict[str, float], model_probabilities: dict[str, float]
     for code, probability in model_probabilities.items():
         combined[code] = max(combined.get(code, 0.0), round(probability, 4))
     return combined
-
-

@@ -64,6 +64,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -71,7 +72,7 @@ from spacy.tokens import Doc
 
 from newsmon.nlp.resources import data_exists, load_json
 from newsmon.nlp.token_view import token_view
-from newsmon.nlp.topics.classifier import combine, load_model, model_words
+from newsmon.nlp.topics.classifier import TopicModel, combine, load_model, model_words
 from newsmon.records import Topic
 
 if not Doc.has_extension("newsmon_topics"):
@@ -185,7 +186,7 @@ def _longest_first(spans: list[_Occurrence]) -> list[_Occurrence]:
 
 
 class TopicScorer:
-    def __init__(self, nlp: Language, terms_language: str, table: dict | None = None) -> None:
+    def __init__(self, nlp: Language, terms_language: str, table: dict[str, Any] | None = None) -> None:
         """Rules from data/topic_terms/<terms_language>.json, or from `table` (the same format) if given."""
         self.labels = topic_labels()
         # The trained classifier exists for Indonesian only (the language of the labelled sets).
@@ -227,7 +228,7 @@ class TopicScorer:
         return frozenset(self._phrase_key(p, where) for p in phrases)
 
     def _scope(self, within: object, where: str, allow_phrase: bool) -> _Scope:
-        if isinstance(within, bool) or not (isinstance(within, int) and within >= 0 or within in SCOPES):
+        if isinstance(within, bool) or not ((isinstance(within, int) and within >= 0) or within in SCOPES):
             raise self._fail(where, f"within must be one of {SCOPES} or a token count, not {within!r}")
         if within == "phrase" and not allow_phrase:
             raise self._fail(where, 'within "phrase" is for exclusions only')
@@ -267,10 +268,12 @@ class TopicScorer:
             exclusion, cancelled = self._exclusion(code, rule)
             for key in cancelled:
                 if key not in term_keys:
-                    raise self._fail(f"{code} exclusion {exclusion.name!r}", f"{self.phrases[key]!r} is not a term of {code}")
+                    raise self._fail(
+                        f"{code} exclusion {exclusion.name!r}", f"{self.phrases[key]!r} is not a term of {code}"
+                    )
                 self.exclusions.setdefault((code, key), []).append(exclusion)
 
-    def _rule(self, code: str, kind: str, rule: object, keys: set[str]) -> tuple[str, dict]:
+    def _rule(self, code: str, kind: str, rule: object, keys: set[str]) -> tuple[str, dict[str, Any]]:
         name = rule.get("name") if isinstance(rule, dict) else None
         where = f"{code} {kind} {name!r}"
         if not isinstance(rule, dict) or not isinstance(name, str) or not name or not set(rule) <= keys:
@@ -295,8 +298,12 @@ class TopicScorer:
         factor = rule.get("factor", 0)
         if isinstance(factor, bool) or not isinstance(factor, int | float) or not 0 <= factor < 1:
             raise self._fail(where, f"factor {factor!r} is not in [0, 1)")
-        exclusion = _Exclusion(rule["name"], self._phrase_keys(rule.get("context"), where),
-                               self._scope(rule.get("within"), where, allow_phrase=True), float(factor))
+        exclusion = _Exclusion(
+            rule["name"],
+            self._phrase_keys(rule.get("context"), where),
+            self._scope(rule.get("within"), where, allow_phrase=True),
+            float(factor),
+        )
         return exclusion, self._phrase_keys(rule.get("terms"), where)
 
     # -- scoring -------------------------------------------------------------------------------
@@ -325,7 +332,7 @@ class TopicScorer:
             if topic is not None:
                 topics.append(topic)
         if self.model is not None:
-            topics = self.add_model_opinion(doc, topics)
+            topics = self.add_model_opinion(doc, topics, self.model)
         topics.sort(key=lambda t: (-t.score, t.code))
         return topics
 
@@ -352,8 +359,10 @@ class TopicScorer:
         """How much one term occurrence counts: the smallest factor of the exclusions whose context is near."""
         factor = 1.0
         for exclusion in exclusions:
-            if exclusion.factor < factor and not exclusion.context.isdisjoint(view.matched) and any(
-                _within(exclusion.scope, occurrence, other, view) for other in view.find(exclusion.context)
+            if (
+                exclusion.factor < factor
+                and not exclusion.context.isdisjoint(view.matched)
+                and any(_within(exclusion.scope, occurrence, other, view) for other in view.find(exclusion.context))
             ):
                 factor = exclusion.factor
         return factor
@@ -371,15 +380,17 @@ class TopicScorer:
         fired: list[list[_Occurrence]] = []
         windows: set[int] = set()
         for anchor in groups[0]:
-            window = (view.sentence_of(anchor[0]) if scope.kind == "sentence"
-                      else 0 if scope.kind == "article" else anchor[0])
+            window = (
+                view.sentence_of(anchor[0]) if scope.kind == "sentence" else 0 if scope.kind == "article" else anchor[0]
+            )
             if window in windows:
                 continue
             chosen = [anchor]
             units = {view.unit(anchor)}
             for group in groups[1:]:
-                partner = next((occ for occ in group if view.unit(occ) not in units
-                                and _within(scope, anchor, occ, view)), None)
+                partner = next(
+                    (occ for occ in group if view.unit(occ) not in units and _within(scope, anchor, occ, view)), None
+                )
                 if partner is None:
                     break
                 chosen.append(partner)
@@ -412,18 +423,22 @@ class TopicScorer:
         ranked = sorted(contributions, key=lambda t: (not evidence[t][2], -contributions[t], t))
         return Topic(code=code, label=self.labels[code], score=round(score, 4), evidence=ranked[:MAX_EVIDENCE_TERMS])
 
-    def add_model_opinion(self, doc: Doc, topics: list[Topic]) -> list[Topic]:
+    def add_model_opinion(self, doc: Doc, topics: list[Topic], model: TopicModel) -> list[Topic]:
         words = model_words(token_view(doc).lower)
         by_code = {t.code: t for t in topics}
-        combined = combine({t.code: t.score for t in topics}, self.model.probabilities(words))
+        combined = combine({t.code: t.score for t in topics}, model.probabilities(words))
         for code, score in combined.items():
             rule_topic = by_code.get(code)
             if rule_topic is not None and score <= rule_topic.score:
                 continue
             evidence = rule_topic.evidence if rule_topic else []
-            extra = [w for w in self.model.evidence(words, code) if w not in evidence]
-            by_code[code] = Topic(code=code, label=self.labels[code], score=round(score, 4),
-                                  evidence=(evidence + extra)[:MAX_EVIDENCE_TERMS])
+            extra = [w for w in model.evidence(words, code) if w not in evidence]
+            by_code[code] = Topic(
+                code=code,
+                label=self.labels[code],
+                score=round(score, 4),
+                evidence=(evidence + extra)[:MAX_EVIDENCE_TERMS],
+            )
         return list(by_code.values())
 
 
@@ -434,4 +449,4 @@ class TopicScorer:
 )
 def make_topic_scorer(nlp: Language, name: str, terms_language: str | None) -> TopicScorer:
     """`terms_language` picks data/topic_terms/<lang>.json (default: the pipeline's language)."""
-    return TopicScorer(nlp, terms_language or nlp.lang)
+    return TopicScorer(nlp, terms_language or nlp.lang or "xx")
