@@ -14,7 +14,7 @@ JARS_STAMP := deploy/kafka/libs/.pom.sha256
 PYTEST_ARGS ?=
 
 .PHONY: help setup setup-python setup-kafka setup-prometheus run test test-unit test-integration test-e2e \
-        bench eval kafka-up kafka-down topics schemas check-rules clean models
+        lint bench eval kafka-up kafka-down topics schemas check-rules clean models
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -23,7 +23,7 @@ $(STAMP): services/pyproject.toml services/constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "newsmon needs Python 3.11+" >&2; exit 1; }
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV) >&2
 	@$(PY) -m pip install -q --upgrade pip >&2
-	@$(PY) -m pip install -q -c services/constraints.txt -e 'services[test]' >&2
+	@$(PY) -m pip install -q -c services/constraints.txt -e 'services[test,lint]' >&2
 	@touch $@
 
 setup-python: $(STAMP) ## the virtualenv with newsmon and its pinned dependencies
@@ -40,8 +40,13 @@ setup: setup-python setup-kafka ## everything `make run` needs
 run: setup ## start Kafka and a worker, ingest the samples, print alerts (ONCE=1 INPUT=path: once, as JSON)
 	@$(NEWSMON) run $(if $(filter-out 0 no false,$(ONCE)),--once) $(INPUT)
 
-test: setup setup-prometheus ## every test: unit, agents, integration and end-to-end, on a real broker
+test: setup setup-prometheus lint ## lint, then every test: unit, agents, integration and end-to-end, on a real broker
 	@$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup-python ## ruff (lint and format check), mypy and the import layers on the package
+	@cd services && ../$(VENV)/bin/ruff check newsmon && ../$(VENV)/bin/ruff format --check newsmon
+	@cd services && ../$(VENV)/bin/mypy
+	@cd services && ../$(VENV)/bin/lint-imports --no-cache
 
 test-unit: setup-python ## the tests that need no broker
 	@$(PY) -m pytest tests/unit $(PYTEST_ARGS)

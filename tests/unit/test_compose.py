@@ -34,6 +34,13 @@ def services() -> dict:
     return interpolate(srsly.read_yaml(COMPOSE))["services"]
 
 
+def test_compose_kafka_is_the_version_the_local_broker_runs(services):
+    pom = (REPO / "deploy" / "kafka" / "pom.xml").read_text()
+    local = re.search(r"<kafka.version>([^<]+)</kafka.version>", pom).group(1)
+    image, _, tag = services["kafka"]["image"].partition(":")
+    assert (image, tag) == ("apache/kafka", local)
+
+
 def bind_mounts(service: dict) -> list[tuple[Path, PurePosixPath]]:
     mounts = []
     for volume in service.get("volumes", []):
