@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import time
 import urllib.request
@@ -39,7 +40,12 @@ def dockerfile_install() -> list[str]:
 def runtime_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("runtime-venv")
     venv.create(home, with_pip=True)
-    done = subprocess.run([str(home / "bin" / "pip"), "install", "-q", *dockerfile_install()], cwd=REPO,
+    # What the image's build context holds: the services folder without local build leftovers, which
+    # setuptools would otherwise pack into the wheel.
+    context = tmp_path_factory.mktemp("build-context")
+    shutil.copytree(REPO / "services", context / "services",
+                    ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", ".mypy_cache", ".ruff_cache"))
+    done = subprocess.run([str(home / "bin" / "pip"), "install", "-q", *dockerfile_install()], cwd=context,
                           capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stderr[-3000:]
     return home
