@@ -1,5 +1,6 @@
 """Enrichment of news articles: language, entities with places, IPTC topics and casualty facts.
 
-Rule-based and offline: blank spaCy pipelines (`spacy.blank`) with newsmon's own components and the
-data files in `data/`. Entry points: `language.detect_language` and `enricher.Enricher`.
+Offline: spaCy pipelines built by `enricher.Enricher` from newsmon's components (entities/, topics/,
+facts/, with places/ beneath them), the data files in `data/` and the trained models in `models/`.
+The other entry point is `language.detect_language`.
 """

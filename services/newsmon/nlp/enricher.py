@@ -16,7 +16,7 @@ file stops the process at start (WatchlistError, naming the file and line).
 
 Trained NER: with `trained_ner` on (the default), a language with a model in newsmon/nlp/models/ner-<lang>/ (built by
 `make models`) gets that model's tokenizer and statistical `ner` in front of the rule components;
-newsmon_entities merges its entities with the gazetteer and rule entities (entities.py) and
+newsmon_entities merges its entities with the gazetteer and rule entities (entities/recognizer.py) and
 `ner_model` reads e.g. "spacy-ner-id-v1+gazetteer". Languages without a model, or with the switch
 off, keep the rules alone ("rules-gazetteer-<lang>-v1"). The models load once per Enricher (one
 per worker process), in Enricher(); a model that cannot load leaves its language to the rules.

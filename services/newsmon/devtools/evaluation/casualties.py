@@ -1,7 +1,7 @@
 """Casualty figures: exact-match accuracy of killed and injured on Gun Violence Archive incidents.
 
 The prediction for an article is what the alert stage would report: the largest figure of that kind
-among the record's facts (`newsmon.alerting.largest`), 0 when there is none. GVA's gold is per
+among the record's facts (`newsmon.alerts.content.largest`), 0 when there is none. GVA's gold is per
 incident, so single-article incidents are the fair test; incidents with several articles are scored
 by the largest figure across their articles."""
 
@@ -118,7 +118,7 @@ def render(result: dict[str, Any]) -> str:
             f"articles analysed: {result['articles']} ({result['articles_rejected']} rejected by normalize, "
             "e.g. empty text: predicted 0)"
         ),
-        "gold: GVA's incident counts (suspects included); prediction: alerting.largest over the facts, 0 if none",
+        "gold: GVA's incident counts (suspects included); prediction: alerts.content.largest over the facts, 0 if none",
         f"model: {result['trained_on']} (casualty facts: hand-written rules)",
     ]
     rows = []

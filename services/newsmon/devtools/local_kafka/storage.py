@@ -22,10 +22,7 @@ def render_server_properties(template: str, *, port: int, controller_port: int, 
     rendered = string.Template(template).substitute(
         PORT=port, CONTROLLER_PORT=controller_port, DATA_DIR=str(data_dir.resolve())
     )
-    return (
-        "# Rendered by newsmon.devtools.local_kafka.broker from deploy/kafka/server.properties; overwritten on start.\n"
-        + rendered
-    )
+    return "# Rendered by `newsmon kafka up` from deploy/kafka/server.properties; overwritten on start.\n" + rendered
 
 
 def new_cluster_id() -> str:

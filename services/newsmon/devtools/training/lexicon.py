@@ -5,7 +5,7 @@
 Writes newsmon/nlp/data/lowercase_words.json: for each language, the words seen in lower case inside
 a sentence at least MIN_LOWER_CASE times and at least LOWER_TO_CAPITALISED times as often as
 capitalised there. A one-word model entity that opens a sentence and is such a word ("Terjadi",
-"People") is the sentence's first word, not a name (entities.py). The sentences are the training
+"People") is the sentence's first word, not a name (nlp/entities). The sentences are the training
 sources of convert.py without the evaluation splits; English uses only UNER EWT (running web text):
 WikiANN's title fragments capitalise ordinary words. `make models` runs this.
 """

@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     classifier = TopicModel(model)
     correct = sum(max(p := classifier.probabilities(w), key=lambda c: p[c], default=None) == code for w, code in held)
     model["_about"] = (
-        f"Multinomial naive Bayes, newsmon/nlp/topic_model.py; trained on {len(train_set)} articles "
+        f"Multinomial naive Bayes, newsmon/nlp/topics/classifier.py; trained on {len(train_set)} articles "
         "(detik minus its held-out fifth, tribun train); held-out accuracy "
         f"{correct}/{len(held)} = {correct / max(1, len(held)):.3f}"
     )

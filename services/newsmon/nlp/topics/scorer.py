@@ -54,7 +54,7 @@ STRONG_TERM_WEIGHT) and the evidence, the sum, reaches the topic's threshold. Th
 1 - exp(-evidence / SCORE_SCALE), rounded to 4 places, so in [0, 1]. Evidence lists fired combinations first, then terms
 by contribution, at most MAX_EVIDENCE_TERMS.
 
-For Indonesian a trained classifier (topic_model.py) ranks the six soft topics its labelled data
+For Indonesian a trained classifier (classifier.py) ranks the six soft topics its labelled data
 covers; its probability raises a topic's score unless the rules see hard news.
 """
 
