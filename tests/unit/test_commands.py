@@ -64,6 +64,16 @@ def test_bad_setting_stops_a_command_with_one_line(variable, value, allowed):
     assert line.startswith(f"newsmon schemas: bad setting {variable}='{value}': ") and allowed in line, line
 
 
+def test_broken_watchlist_stops_the_worker_before_it_starts(tmp_path):
+    watchlist = tmp_path / "watchlist.jsonl"
+    watchlist.write_text('{"id": "per-x", "label": "VIP", "canonical": "X Y"}\n')
+    done = newsmon("worker", env={"NEWSMON_WATCHLIST_PATH": str(watchlist), "NEWSMON_DATA_DIR": str(tmp_path)})
+    assert done.returncode == 2
+    assert done.stderr.decode().strip().splitlines() == [
+        f"newsmon worker: watchlist {watchlist} line 1: 'label' must be one of PER, ORG, not 'VIP'"
+    ]
+
+
 def test_bad_secret_setting_never_shows_its_value():
     with pytest.raises(ConfigError) as error:
         load_settings(kafka_sasl_password=12345)
