@@ -118,7 +118,7 @@ def test_topics_term_files_load(language):
     """Every file passes the loader's checks (codes, weights, scopes, exclusions naming real terms)."""
     nlp = spacy.blank("xx" if language == "xx" else language)
     scorer = TopicScorer(nlp, language)
-    assert scorer.term_uses
+    assert scorer.rules.term_uses
 
 
 @pytest.mark.parametrize("language", ["de", "fr", "es"])

@@ -1,58 +1,13 @@
-"""newsmon_topics: IPTC Media Topics (top level) from weighted terms and boolean term rules.
-
-Rules are data: topic_terms/<lang>.json, one file per language (xx.json for any language without
-its own). Keys starting with "_" are comments; every other key is an IPTC top-level code whose value
-is either a plain term list (the short form) or an object:
-
-    "medtop:16000000": [["war", 3], ["attack", 1.5]]                 short form: terms only
-
-    "medtop:16000000": {
-      "terms": [["war", 3], ["attack", 1.5], ["strike", 1]],
-      "threshold": 3,                                                  optional, default 2
-      "combinations": [                                                A AND B (NOT C), in a scope
-        {"name": "military strike", "weight": 2.5, "within": "sentence",
-         "all": [["strike", "strikes"], ["missile", "drone", "troops"]],
-         "not": ["workers", "union"]}
-      ],
-      "exclusions": [                                                  A NOT (B in the same scope)
-        {"name": "football attack", "terms": ["attack"], "context": ["goal", "striker"],
-         "within": "sentence", "factor": 0}
-      ]
-    }
-
-- terms: [phrase, weight] pairs, weight in (0, 3]; 3 names the topic alone, 2 is strong evidence,
-  1 is often present but weak alone. Phrases are lower-case and matched on whole lower-cased tokens
-  (no lemmas, so inflections are listed; a phrase is tokenized by the pipeline's own tokenizer, so
-  "l' arrêté" matches "l'arrêté" in French). Where term phrases overlap, the longest wins for all
-  topics at once ("drone attack" counts once, not also as "drone" and "attack").
-- threshold: the evidence (below) a topic needs; the default, STRONG_TERM_WEIGHT, adds nothing to
-  the strong-term rule, a higher one asks for more than one strong term.
-- combinations (EMM's "A AND B", "A AND B NOT C"): fire where every group in "all" (each a list of
-  alternative phrases) occurs within the scope of an occurrence of the first group, and no "not"
-  phrase does. A fired combination counts like a term of its "weight", once per sentence (or per
-  anchoring occurrence, for a token window; once, for "article"). Its phrases need not be terms;
-  each group needs an occurrence of its own, outside the counted term that holds another group's
-  ("serangan drone" alone is not "serangan" AND "drone"). Its evidence reads
-  "<name>: <phrase> + <phrase>", the phrases that fired first.
-- exclusions (EMM's "A NOT B", per occurrence): an occurrence of one of "terms" (this topic's own
-  terms) with a "context" phrase within the scope counts "factor" times instead of once (0, the
-  default, cancels it; 0.5 halves it). "attack" beside "striker", "shooting" beside "film",
-  "strike" beside "union", "fire" inside "opened fire" stop counting; the same word elsewhere in
-  the article still counts.
-- within: "sentence" (the sentencizer's sentences; a Doc without sentence boundaries is one
-  sentence), "article", a number N (at most N tokens between the two phrases), or, for exclusions
-  only, "phrase" (the context phrase overlaps the term: "fire" inside "opened fire").
-
-Unknown keys, bad weights or scopes, duplicate terms and exclusions of words that are not the
-topic's terms are errors when the pipeline is built, naming the file and the rule.
+"""newsmon_topics: IPTC Media Topics (top level) from the rules of rules.py, in data files
+topic_terms/<lang>.json (their format is in rules.py), and for Indonesian a trained classifier.
 
 Scoring, per topic: a term occurring n times adds weight * (1 + ln n) — repeats count, with
 diminishing returns — and a combination that fires n times adds its weight the same way (damped
 occurrences add their factor to n; below one occurrence the contribution is weight * n). A topic
 counts only if one matched term or fired combination is strong (weight * min(1, n) >=
 STRONG_TERM_WEIGHT) and the evidence, the sum, reaches the topic's threshold. The score is
-1 - exp(-evidence / SCORE_SCALE), rounded to 4 places, so in [0, 1]. Evidence lists fired combinations first, then terms
-by contribution, at most MAX_EVIDENCE_TERMS.
+1 - exp(-evidence / SCORE_SCALE), rounded to 4 places, so in [0, 1]. Evidence lists fired
+combinations first, then terms by contribution, at most MAX_EVIDENCE_TERMS.
 
 For Indonesian a trained classifier (classifier.py) ranks the six soft topics its labelled data
 covers; its probability raises a topic's score unless the rules see hard news.
@@ -62,17 +17,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from newsmon.nlp.resources import data_exists, load_json
 from newsmon.nlp.token_view import token_view
 from newsmon.nlp.topics.classifier import TopicModel, combine, load_model, model_words
+from newsmon.nlp.topics.rules import STRONG_TERM_WEIGHT, Combination, Exclusion, Scope, TopicRules
 from newsmon.records import Topic
 
 if not Doc.has_extension("newsmon_topics"):
@@ -80,12 +34,7 @@ if not Doc.has_extension("newsmon_topics"):
 
 # Evidence 6 (e.g. "perang" + "pasukan" + "rudal" + "serangan") scores 0.63; 12 scores 0.86.
 SCORE_SCALE = 6.0
-# A topic needs at least one term (or combination) this strong: ambiguous words alone ("attack" in
-# a football report, "fire" in "opened fire", "korban") add evidence but never make the topic.
-STRONG_TERM_WEIGHT = 2.0
-MAX_TERM_WEIGHT = 3.0
 MAX_EVIDENCE_TERMS = 10
-SCOPES = ("phrase", "sentence", "article")
 
 # An occurrence: token start, token end, matcher key of its phrase.
 _Occurrence = tuple[int, int, int]
@@ -93,35 +42,6 @@ _Occurrence = tuple[int, int, int]
 
 def topic_labels() -> dict[str, str]:
     return dict(load_json("iptc_top_level.json")["topics"])
-
-
-@dataclass(frozen=True)
-class _Scope:
-    kind: str  # "phrase", "sentence", "article" or "tokens"
-    tokens: int = 0
-
-
-@dataclass(frozen=True)
-class _Combination:
-    name: str
-    groups: tuple[frozenset[int], ...]  # each group: matcher keys of alternative phrases
-    vetoes: frozenset[int]
-    scope: _Scope
-    weight: float
-
-
-@dataclass(frozen=True)
-class _Exclusion:
-    name: str
-    context: frozenset[int]
-    scope: _Scope
-    factor: float
-
-
-@dataclass
-class _TopicRules:
-    threshold: float = STRONG_TERM_WEIGHT
-    combinations: tuple[_Combination, ...] = ()
 
 
 class _Doc:
@@ -155,7 +75,7 @@ def _gap(a: _Occurrence, b: _Occurrence) -> int:
     return max(0, b[0] - a[1], a[0] - b[1])
 
 
-def _within(scope: _Scope, a: _Occurrence, b: _Occurrence, view: _Doc) -> bool:
+def _within(scope: Scope, a: _Occurrence, b: _Occurrence, view: _Doc) -> bool:
     if scope.kind == "article":
         return True
     if scope.kind == "sentence":
@@ -191,120 +111,10 @@ class TopicScorer:
         self.labels = topic_labels()
         # The trained classifier exists for Indonesian only (the language of the labelled sets).
         self.model = load_model() if terms_language == "id" else None
-        self.nlp = nlp
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.phrases: dict[int, str] = {}  # matcher key -> phrase
-        self.term_uses: dict[int, list[tuple[str, float]]] = {}  # matcher key -> (code, weight)
-        self.exclusions: dict[tuple[str, int], list[_Exclusion]] = {}  # (code, term key) -> rules
-        self.rules: dict[str, _TopicRules] = {}
-        self.source = f"topic_terms/{terms_language}.json" if table is None else "rule table"
+        source = f"topic_terms/{terms_language}.json" if table is None else "rule table"
         if table is None:
-            table = load_json(self.source) if data_exists(self.source) else {}
-        for code, value in table.items():
-            if code.startswith("_"):
-                continue
-            if code not in self.labels:
-                raise ValueError(f"{self.source}: {code} is not an IPTC top-level code")
-            self._load_topic(code, {"terms": value} if isinstance(value, list) else value)
-
-    # -- loading -------------------------------------------------------------------------------
-
-    def _fail(self, where: str, problem: str) -> ValueError:
-        return ValueError(f"{self.source}: {where}: {problem}")
-
-    def _phrase_key(self, phrase: object, where: str) -> int:
-        if not isinstance(phrase, str) or not phrase.strip() or phrase != phrase.strip().lower():
-            raise self._fail(where, f"{phrase!r} is not a lower-case phrase")
-        name = f"newsmon_topics|{phrase}"
-        key = self.nlp.vocab.strings.add(name)
-        if key not in self.phrases:
-            self.phrases[key] = phrase
-            self.matcher.add(name, [self.nlp.make_doc(phrase)])
-        return key
-
-    def _phrase_keys(self, phrases: object, where: str) -> frozenset[int]:
-        if not isinstance(phrases, list) or not phrases:
-            raise self._fail(where, "expected a non-empty list of phrases")
-        return frozenset(self._phrase_key(p, where) for p in phrases)
-
-    def _scope(self, within: object, where: str, allow_phrase: bool) -> _Scope:
-        if isinstance(within, bool) or not ((isinstance(within, int) and within >= 0) or within in SCOPES):
-            raise self._fail(where, f"within must be one of {SCOPES} or a token count, not {within!r}")
-        if within == "phrase" and not allow_phrase:
-            raise self._fail(where, 'within "phrase" is for exclusions only')
-        return _Scope("tokens", within) if isinstance(within, int) else _Scope(within)
-
-    def _weight(self, weight: object, where: str) -> float:
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight <= MAX_TERM_WEIGHT:
-            raise self._fail(where, f"weight {weight!r} is not in (0, {MAX_TERM_WEIGHT:g}]")
-        return float(weight)
-
-    def _load_topic(self, code: str, spec: object) -> None:
-        known = {"terms", "threshold", "combinations", "exclusions"}
-        if not isinstance(spec, dict) or not set(spec) <= known:
-            raise self._fail(code, f"expected a term list or an object with keys {sorted(known)}")
-        term_keys: set[int] = set()
-        items = spec.get("terms", [])
-        if not isinstance(items, list):
-            raise self._fail(code, '"terms" is not a list of [term, weight] pairs')
-        for item in items:
-            if not isinstance(item, list) or len(item) != 2:
-                raise self._fail(f"{code} term", f"{item!r} is not a [term, weight] pair")
-            term, weight = item
-            key = self._phrase_key(term, f"{code} term")
-            if key in term_keys:
-                raise self._fail(f"{code} term", f"{term!r} is listed twice")
-            self.term_uses.setdefault(key, []).append((code, self._weight(weight, f"{code} {term!r}")))
-            term_keys.add(key)
-        rules = _TopicRules()
-        if "threshold" in spec:
-            threshold = spec["threshold"]
-            if isinstance(threshold, bool) or not isinstance(threshold, int | float) or threshold < 0:
-                raise self._fail(code, f"threshold {threshold!r} is not a non-negative number")
-            rules.threshold = float(threshold)
-        rules.combinations = tuple(self._combination(code, rule) for rule in spec.get("combinations", []))
-        self.rules[code] = rules
-        for rule in spec.get("exclusions", []):
-            exclusion, cancelled = self._exclusion(code, rule)
-            for key in cancelled:
-                if key not in term_keys:
-                    raise self._fail(
-                        f"{code} exclusion {exclusion.name!r}", f"{self.phrases[key]!r} is not a term of {code}"
-                    )
-                self.exclusions.setdefault((code, key), []).append(exclusion)
-
-    def _rule(self, code: str, kind: str, rule: object, keys: set[str]) -> tuple[str, dict[str, Any]]:
-        name = rule.get("name") if isinstance(rule, dict) else None
-        where = f"{code} {kind} {name!r}"
-        if not isinstance(rule, dict) or not isinstance(name, str) or not name or not set(rule) <= keys:
-            raise self._fail(where, f"expected an object with a name and keys among {sorted(keys)}")
-        return where, rule
-
-    def _combination(self, code: str, rule: object) -> _Combination:
-        where, rule = self._rule(code, "combination", rule, {"name", "all", "not", "within", "weight"})
-        groups = rule.get("all")
-        if not isinstance(groups, list) or len(groups) < 2:
-            raise self._fail(where, '"all" needs two or more groups of phrases')
-        return _Combination(
-            name=rule["name"],
-            groups=tuple(self._phrase_keys(group, where) for group in groups),
-            vetoes=self._phrase_keys(rule["not"], where) if "not" in rule else frozenset(),
-            scope=self._scope(rule.get("within"), where, allow_phrase=False),
-            weight=self._weight(rule.get("weight"), where),
-        )
-
-    def _exclusion(self, code: str, rule: object) -> tuple[_Exclusion, frozenset[int]]:
-        where, rule = self._rule(code, "exclusion", rule, {"name", "terms", "context", "within", "factor"})
-        factor = rule.get("factor", 0)
-        if isinstance(factor, bool) or not isinstance(factor, int | float) or not 0 <= factor < 1:
-            raise self._fail(where, f"factor {factor!r} is not in [0, 1)")
-        exclusion = _Exclusion(
-            rule["name"],
-            self._phrase_keys(rule.get("context"), where),
-            self._scope(rule.get("within"), where, allow_phrase=True),
-            float(factor),
-        )
-        return exclusion, self._phrase_keys(rule.get("terms"), where)
+            table = load_json(source) if data_exists(source) else {}
+        self.rules = TopicRules(nlp, table, source, self.labels)
 
     # -- scoring -------------------------------------------------------------------------------
 
@@ -313,14 +123,14 @@ class TopicScorer:
         return doc
 
     def score(self, doc: Doc) -> list[Topic]:
-        if (not self.phrases and self.model is None) or len(doc) == 0:
+        if (not self.rules.phrases and self.model is None) or len(doc) == 0:
             return []
         occurrences: dict[int, list[_Occurrence]] = {}
-        for key, start, end in self.matcher(doc):
+        for key, start, end in self.rules.matcher(doc):
             occurrences.setdefault(key, []).append((start, end, key))
         view = _Doc(doc, occurrences)
         evidence_by_code = self._term_evidence(view)
-        for code, rules in self.rules.items():
+        for code, rules in self.rules.by_code.items():
             for combination in rules.combinations:
                 fired = self._fire(combination, view)
                 if fired:
@@ -338,24 +148,24 @@ class TopicScorer:
 
     def _term_evidence(self, view: _Doc) -> dict[str, dict[str, tuple[float, float, bool]]]:
         """code -> term -> (weight, occurrences counted, False): longest terms win, exclusions damp."""
-        spans = [occ for key, found in view.occurrences.items() if key in self.term_uses for occ in found]
+        spans = [occ for key, found in view.occurrences.items() if key in self.rules.term_uses for occ in found]
         counted: dict[tuple[str, int], list[float]] = {}  # (code, term key) -> [weight, count]
         for occurrence in _longest_first(spans):
             start, end, key = occurrence
             if end - start > 1:
                 view.term_at.update(dict.fromkeys(range(start, end), start))
-            for code, weight in self.term_uses[key]:
-                exclusions = self.exclusions.get((code, key))
+            for code, weight in self.rules.term_uses[key]:
+                exclusions = self.rules.exclusions.get((code, key))
                 factor = self._exclusion_factor(exclusions, occurrence, view) if exclusions else 1.0
                 entry = counted.setdefault((code, key), [weight, 0.0])
                 entry[1] += factor
         by_code: dict[str, dict[str, tuple[float, float, bool]]] = {}
         for (code, key), (weight, count) in counted.items():
-            by_code.setdefault(code, {})[self.phrases[key]] = (weight, count, False)
+            by_code.setdefault(code, {})[self.rules.phrases[key]] = (weight, count, False)
         return by_code
 
     @staticmethod
-    def _exclusion_factor(exclusions: list[_Exclusion], occurrence: _Occurrence, view: _Doc) -> float:
+    def _exclusion_factor(exclusions: list[Exclusion], occurrence: _Occurrence, view: _Doc) -> float:
         """How much one term occurrence counts: the smallest factor of the exclusions whose context is near."""
         factor = 1.0
         for exclusion in exclusions:
@@ -367,7 +177,7 @@ class TopicScorer:
                 factor = exclusion.factor
         return factor
 
-    def _fire(self, combination: _Combination, view: _Doc) -> tuple[str, int] | None:
+    def _fire(self, combination: Combination, view: _Doc) -> tuple[str, int] | None:
         """(evidence label, times it holds) when every group co-occurs in scope with no veto."""
         if any(group.isdisjoint(view.matched) for group in combination.groups):
             return None  # the usual case, decided without building occurrence lists
@@ -403,8 +213,8 @@ class TopicScorer:
             return None
         return self._combination_label(combination, fired[0]), len(fired)
 
-    def _combination_label(self, combination: _Combination, chosen: Sequence[_Occurrence]) -> str:
-        return f"{combination.name}: " + " + ".join(self.phrases[occ[2]] for occ in chosen)
+    def _combination_label(self, combination: Combination, chosen: Sequence[_Occurrence]) -> str:
+        return f"{combination.name}: " + " + ".join(self.rules.phrases[occ[2]] for occ in chosen)
 
     def _topic(self, code: str, evidence: dict[str, tuple[float, float, bool]]) -> Topic | None:
         contributions: dict[str, float] = {}
@@ -415,7 +225,7 @@ class TopicScorer:
             contributions[label] = weight * _repeats(count)
             strongest = max(strongest, weight * min(1.0, count))
         total = sum(contributions.values())
-        threshold = self.rules[code].threshold if code in self.rules else STRONG_TERM_WEIGHT
+        threshold = self.rules.by_code[code].threshold if code in self.rules.by_code else STRONG_TERM_WEIGHT
         if strongest < STRONG_TERM_WEIGHT or total < threshold:
             return None
         score = 1.0 - math.exp(-total / SCORE_SCALE)
