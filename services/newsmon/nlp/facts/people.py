@@ -78,13 +78,13 @@ class PersonReader:
                 end += 2
             if end < n and lower[end] == ",":
                 end += 1
-            if end < n and lower[end] == "and":
+            if end < n and lower[end] in v.list_joiners:
                 end += 1
             elif end < n and text[end][:1].isupper() and end > j:
                 continue
             else:
                 break
-        while end > k and lower[end - 1] in (",", "and"):
+        while end > k and self._joins_a_list(lower[end - 1]):
             end -= 1
         return (Number(k, end, count, False), end) if count else None
 
@@ -116,9 +116,9 @@ class PersonReader:
             return None
         number, end = first
         total, vague = number.value, number.vague
-        while end + 1 < len(lower) and lower[end] in ("and", ","):
+        while end + 1 < len(lower) and self._joins_a_list(lower[end]):
             k = end + 1
-            if lower[end] == "," and lower[k] == "and":
+            if lower[end] == "," and lower[k] in self.rules.list_joiners:
                 k += 1
             more = self._person(lower, numbers, k) or self._bare_person(lower, numbers, k)
             if more is None:
@@ -148,9 +148,9 @@ class PersonReader:
         if i in numbers:
             number = numbers[i]
             count, j = number.value, number.end
-            if j + 1 < n and lower[j] == "of" and lower[j + 1] in v.partitive_pronouns:
+            if j + 1 < n and lower[j] in v.partitive_prepositions and lower[j + 1] in v.partitive_pronouns:
                 return number, j + 2  # "two of them"
-            if j + 1 < n and lower[j] == "of" and lower[j + 1] == "the":
+            if j + 1 < n and lower[j] in v.partitive_prepositions and lower[j + 1] in v.definite_articles:
                 # "three of the victims", "one of the men"
                 k = j + 2
                 while k < n and k - j <= v.max_modifiers and lower[k] not in v.plural_nouns:
@@ -199,6 +199,10 @@ class PersonReader:
         if count == 1 and age_end:
             return number, age_end
         return None
+
+    def _joins_a_list(self, word: str) -> bool:
+        """A comma or a list joiner ("and"): the people or names of a list go on."""
+        return word == "," or word in self.rules.list_joiners
 
     def skip_apposition(self, lower, end: int) -> int:
         """ "A man, 23, was shot", "The victim, identified as John Smith, died": skip the aside."""

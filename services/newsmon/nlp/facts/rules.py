@@ -215,6 +215,9 @@ class VictimRules:
     ordinals: PhraseTable[int]
     finding_verbs: PhraseTable[bool]
     partitive_pronouns: frozenset[str]
+    partitive_prepositions: frozenset[str]
+    definite_articles: frozenset[str]
+    list_joiners: frozenset[str]
     age_units: frozenset[str]
     not_names: frozenset[str]
     death_tails: PhraseTable[bool]
@@ -272,6 +275,9 @@ class VictimRules:
             ordinals=_word_table(data["ordinals"], tokenize),
             finding_verbs=_word_table(data["finding_verbs"], tokenize),
             partitive_pronouns=frozenset(data["partitive_pronouns"]),
+            partitive_prepositions=frozenset(data["partitive_prepositions"]),
+            definite_articles=frozenset(data["definite_articles"]),
+            list_joiners=frozenset(data["list_joiners"]),
             age_units=frozenset(data["age_units"]),
             not_names=frozenset(data["not_names"]),
             death_tails=_word_table(data["death_tails"], tokenize),
