@@ -3,16 +3,18 @@ numbers, weapons and victims by their readers (the rules: see the package docstr
 
 from __future__ import annotations
 
+from typing import cast
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from newsmon.nlp.facts.numbers import Found, Number, NumberReader, sentence_index
 from newsmon.nlp.facts.rules import FactRules
 from newsmon.nlp.facts.victims import VictimReader
-from newsmon.nlp.facts.weapons import WeaponReader
+from newsmon.nlp.facts.weapons import WeaponEnds, WeaponReader
 from newsmon.nlp.phrases import lower_tokens
 from newsmon.nlp.token_view import token_view
-from newsmon.records import Fact
+from newsmon.records import Fact, FactKind
 
 if not Doc.has_extension("newsmon_facts"):
     Doc.set_extension("newsmon_facts", default=None)
@@ -55,7 +57,7 @@ class FactReader:
         numbers = self.numbers.read(lower, view.text)
         ends = {number.end: number for number in numbers.values()}
         found: dict[tuple[str, int], Found] = {}
-        weapon_ends: dict[int, Number] = {}  # where each weapon count ends -> the count
+        weapon_ends: WeaponEnds = {}
 
         def add(*facts: Found) -> None:
             for fact in facts:
@@ -79,12 +81,12 @@ class FactReader:
                 if hit is None:
                     continue
                 end, kind = hit
-                number = self.numbers.number_after(lower, numbers, end, allow_links=links)
-                if links and number is not None and any(start == number.start for _, start in found):
+                count = self.numbers.number_after(lower, numbers, end, allow_links=links)
+                if links and count is not None and any(start == count.start for _, start in found):
                     continue  # "le bilan est de 30 blessés": the noun after the number tells the kind
-                if number is not None:
-                    noun = number.end < len(lower) and lower[number.end] in self.rules.person_nouns
-                    add(Found(kind, number, i, number.end + (1 if noun else 0), None))
+                if count is not None:
+                    noun = count.end < len(lower) and lower[count.end] in self.rules.person_nouns
+                    add(Found(kind, count, i, count.end + (1 if noun else 0), None))
         selves: list[Found] = []
         if self.victims is not None:
             people, selves = self.victims.read(lower, view.text, numbers)
@@ -103,7 +105,7 @@ class FactReader:
         start = found.start if cue_start is None else min(found.start, cue_start)
         span = doc[start : found.end]
         return Fact(
-            kind=found.kind,
+            kind=cast("FactKind", found.kind),  # a kind of facts.json, which Fact validates
             number=found.number.value,
             lower_bound=found.number.vague or cue_start is not None,
             text=span.text,
@@ -112,7 +114,9 @@ class FactReader:
             qualifier=found.qualifier,
         )
 
-    def _kind_after(self, lower, is_word, numbers, number: Number) -> tuple[str, int] | None:
+    def _kind_after(
+        self, lower: list[str], is_word: list[bool], numbers: dict[int, Number], number: Number
+    ) -> tuple[str, int] | None:
         r = self.rules
         k = number.end
         gap = 0
@@ -145,4 +149,5 @@ class FactReader:
 )
 def make_fact_extractor(nlp: Language, name: str, rules_language: str | None) -> FactExtractor:
     """`rules_language` picks the entry of data/facts.json; languages without one extract nothing."""
-    return FactExtractor(FactRules.for_language(rules_language or nlp.lang, lower_tokens(nlp)))
+    lang = rules_language or nlp.lang
+    return FactExtractor(FactRules.for_language(lang, lower_tokens(nlp)) if lang else None)

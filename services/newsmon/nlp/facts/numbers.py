@@ -5,10 +5,11 @@ house number or an age)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from newsmon.nlp.facts.rules import HYPHENS, FactRules
+from newsmon.nlp.facts.rules import HYPHENS, FactRules, Multiplier
 
 _PLAIN_DIGITS = re.compile(r"^[1-9]\d{0,6}$|^0$")
 _THREE_DIGITS = re.compile(r"^\d{3}$")
@@ -42,7 +43,7 @@ class _Sum:
     "deux cents", "dos mil"), and a smaller value follows a round one ("twenty five", "cent vingt",
     "mil doscientos"), never any other ("five two" is two numbers)."""
 
-    __slots__ = ("total", "current", "group", "last")
+    __slots__ = ("current", "group", "last", "total")
 
     def __init__(self, group: int = 0) -> None:
         self.total = self.current = 0
@@ -66,7 +67,7 @@ class _Sum:
             self.group += value
         self.last = value
 
-    def multiply(self, factor: int | str) -> None:
+    def multiply(self, factor: Multiplier) -> None:
         if factor == "teen":
             self.current += self.group + 10
             self.last = 1  # nothing is added to "dua belas" but a multiplier
@@ -80,7 +81,7 @@ class _Sum:
         self.group = 0
 
 
-def _compound_reader(pieces: dict[str, int | tuple[str, int] | None]):
+def _compound_reader(pieces: dict[str, int | tuple[str, int] | None]) -> Callable[[str], int | None]:
     """value(word): the number a word made of `pieces` stands for ("einundzwanzig" = ein + und +
     zwanzig = 21, "zweihundert" = 2 x 100, "vingt-trois", "veintitrés" = veinti + trés), None for
     any word that is not such a compound of two pieces or more. Pieces follow each other as words
@@ -134,7 +135,10 @@ class NumberReader:
 
     def __init__(self, rules: FactRules) -> None:
         self.rules = rules
-        self.compound = _compound_reader(rules.compound_pieces) if rules.compound_pieces else None
+        # None where the language writes no number as one word
+        self.compound: Callable[[str], int | None] | None = (
+            _compound_reader(rules.compound_pieces) if rules.compound_pieces else None
+        )
 
     def read(self, lower: list[str], text: list[str]) -> dict[int, Number]:
         """The counts of a text, by the token each starts at."""
@@ -144,7 +148,9 @@ class NumberReader:
         starts = r.number_starts
         while i < len(lower):
             word = lower[i]
-            candidate = word in starts or word[:1].isdigit() or (self.compound is not None and self.compound(word) is not None)
+            candidate = (
+                word in starts or word[:1].isdigit() or (self.compound is not None and self.compound(word) is not None)
+            )
             number = self._number_at(lower, i) if candidate else None
             if number is None:
                 i += 1
@@ -282,7 +288,7 @@ class NumberReader:
 
     def sentences_with_a_year(self, lower: list[str], sent_start: list[bool]) -> set[int]:
         sentence_of = sentence_index(sent_start)
-        years = set()
+        years: set[int] = set()
         for i, word in enumerate(lower):
             if self.rules.ordinal_dot:
                 word = word.rstrip(".")  # "im Jahr 2015." ends a German sentence
@@ -314,7 +320,7 @@ class NumberReader:
             return lower[before].rstrip(".") in months
         return lower[k].rstrip(".") in months and is_day(lower[before])
 
-    def number_after(self, lower, numbers, k: int, *, allow_links: bool) -> Number | None:
+    def number_after(self, lower: list[str], numbers: dict[int, Number], k: int, *, allow_links: bool) -> Number | None:
         """The count a verb ending before token k takes, past lower-bound cues ("killing at least 12")
         and, where `allow_links`, linking words ("the death toll rose to 35")."""
         r = self.rules
@@ -339,7 +345,9 @@ def _is_year(word: str) -> bool:
 
 
 def sentence_index(sent_start: list[bool]) -> list[int]:
-    index, current = [], -1
+    """The sentence of each token, counted from 0."""
+    index: list[int] = []
+    current = -1
     for start in sent_start:
         current += 1 if start else 0
         index.append(max(current, 0))

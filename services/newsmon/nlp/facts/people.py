@@ -14,7 +14,7 @@ class PersonReader:
     def __init__(self, rules: VictimRules) -> None:
         self.rules = rules
 
-    def someone_before(self, lower, text, i: int) -> bool:
+    def someone_before(self, lower: list[str], text: list[str], i: int) -> bool:
         """The subject of "was" at i may be a person: a name, a person noun, a pronoun, an age, "who"
         ("the bill was killed in committee" is not a death)."""
         v = self.rules
@@ -41,7 +41,7 @@ class PersonReader:
             return True
         return text[j][:1].isupper() and text[j].isalpha() and word not in v.not_names
 
-    def name_before(self, lower, text, i: int) -> bool:
+    def name_before(self, lower: list[str], text: list[str], i: int) -> bool:
         """A person's name ends just before token i: "Graham died", "Damon Sochko, 16, died"."""
         j = i - 1
         if j >= 3 and lower[j] == "," and lower[j - 1].isdigit() and lower[j - 2] == ",":
@@ -51,7 +51,7 @@ class PersonReader:
             return False
         return lower[j] not in v.not_names and lower[j] not in v.subject_pronouns
 
-    def ordinal(self, lower, number: Number, kind: str) -> Number:
+    def ordinal(self, lower: list[str], number: Number, kind: str) -> Number:
         """ "a fifth victim was shot" tells that five were hit; "a second man died" tells of one death
         only for certain (the first may have been hit, not killed)."""
         ordinal = self.rules.ordinals.at(lower, number.start)
@@ -59,7 +59,7 @@ class PersonReader:
             return number
         return Number(number.start, number.end, ordinal[1] if kind == "hit" else 1, False)
 
-    def names(self, lower, text, k: int) -> tuple[Number, int] | None:
+    def names(self, lower: list[str], text: list[str], k: int) -> tuple[Number, int] | None:
         """Named people after a verb: "killing Jane Doe, 18, and John Roe, 20" counts 2."""
         v = self.rules
         count, end, n = 0, k, len(lower)
@@ -88,7 +88,7 @@ class PersonReader:
             end -= 1
         return (Number(k, end, count, False), end) if count else None
 
-    def object_after(self, lower, numbers, k: int) -> tuple[Number, int] | None:
+    def object_after(self, lower: list[str], numbers: dict[int, Number], k: int) -> tuple[Number, int] | None:
         """The people a verb acts on: "shot a man", "killed his wife and her mother", "wounded him"."""
         v = self.rules
         if k >= len(lower):
@@ -97,7 +97,7 @@ class PersonReader:
             return Number(k, k + 1, v.object_pronouns[lower[k]], False), k + 1
         return self.people(lower, numbers, k)
 
-    def subject(self, lower, numbers, i: int) -> tuple[Number, int] | None:
+    def subject(self, lower: list[str], numbers: dict[int, Number], i: int) -> tuple[Number, int] | None:
         v = self.rules
         if i >= len(lower):
             return None
@@ -109,7 +109,7 @@ class PersonReader:
             return people if people is not None else (Number(i, alone[0], alone[1], False), alone[0])
         return self.people(lower, numbers, i)
 
-    def people(self, lower, numbers, i: int) -> tuple[Number, int] | None:
+    def people(self, lower: list[str], numbers: dict[int, Number], i: int) -> tuple[Number, int] | None:
         """A person phrase and the ones coordinated with it: "a man and a woman" counts 2."""
         first = self._person(lower, numbers, i)
         if first is None:
@@ -128,7 +128,7 @@ class PersonReader:
             end = more[1]
         return Number(number.start, number.end if total == number.value else end, total, vague), end
 
-    def _bare_person(self, lower, numbers, i: int) -> tuple[Number, int] | None:
+    def _bare_person(self, lower: list[str], numbers: dict[int, Number], i: int) -> tuple[Number, int] | None:
         """A conjunct without a determiner: "a man, woman and 6-year-old boy"."""
         v = self.rules
         for k in range(i, min(len(lower), i + v.max_modifiers + 1)):
@@ -138,7 +138,7 @@ class PersonReader:
                 return None
         return None
 
-    def _person(self, lower, numbers, i: int) -> tuple[Number, int] | None:
+    def _person(self, lower: list[str], numbers: dict[int, Number], i: int) -> tuple[Number, int] | None:
         """ "a man", "a 17-year-old boy", "a 17-year-old", "two women", "both victims",
         "pria itu" (a noun with a following determiner, for Indonesian)."""
         v = self.rules
@@ -204,7 +204,7 @@ class PersonReader:
         """A comma or a list joiner ("and"): the people or names of a list go on."""
         return word == "," or word in self.rules.list_joiners
 
-    def skip_apposition(self, lower, end: int) -> int:
+    def skip_apposition(self, lower: list[str], end: int) -> int:
         """ "A man, 23, was shot", "The victim, identified as John Smith, died": skip the aside."""
         if end < len(lower) and lower[end] == ",":
             for k in range(end + 1, min(len(lower), end + 9)):

@@ -34,4 +34,3 @@ class PhraseTable(Generic[V]):
             if end - length >= 0 and tuple(words[end - length : end]) in self.values:
                 return end - length
         return None
-

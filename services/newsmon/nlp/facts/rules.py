@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from newsmon.nlp.facts.phrase_table import PhraseTable
 from newsmon.nlp.phrases import Tokenize
@@ -15,6 +16,9 @@ HYPHENS = frozenset({"-", "–", "—"})
 CLAUSE_END = frozenset({".", "!", "?", ";", ":", ","})
 SENTENCE_END = frozenset({".", "!", "?", ";"})
 
+# a multiplier's factor: a number ("puluh": 10, "mil": 1000) or "teen", ten more ("dua belas": 12)
+Multiplier = int | Literal["teen"]
+
 _GROUPED_DIGITS = re.compile(r"^[1-9]\d{0,2}(?:[.,]\d{3})+$")
 _SPLIT = "..."  # "schoss ... ab": a verb and its particle around the count
 
@@ -23,10 +27,12 @@ def _kind_table(mapping: dict[str, list[str]], tokenize: Tokenize) -> PhraseTabl
     return PhraseTable({tokenize(p): kind for kind, items in mapping.items() for p in items})
 
 
-def _word_table(items, tokenize: Tokenize, value=True) -> PhraseTable:
-    if isinstance(items, dict):
-        return PhraseTable({tokenize(k): v for k, v in items.items()})
-    return PhraseTable({tokenize(p): value for p in items})
+def _value_table(mapping: dict[str, int], tokenize: Tokenize) -> PhraseTable[int]:
+    return PhraseTable({tokenize(phrase): value for phrase, value in mapping.items()})
+
+
+def _phrase_set(items: list[str], tokenize: Tokenize) -> PhraseTable[bool]:
+    return PhraseTable({tokenize(p): True for p in items})
 
 
 def _whole_phrases(mapping: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -36,7 +42,7 @@ def _whole_phrases(mapping: dict[str, list[str]]) -> dict[str, list[str]]:
 def _split_table(mapping: dict[str, list[str]], tokenize: Tokenize) -> PhraseTable[tuple[tuple[str, ...], str]]:
     """German separable verbs: "schoss ... ab" is the verb before the count and its particle after
     the weapon ("schoss 69 Drohnen ab"); the table maps the verb to (particle, kind)."""
-    phrases = {}
+    phrases: dict[tuple[str, ...], tuple[tuple[str, ...], str]] = {}
     for kind, items in mapping.items():
         for phrase in items:
             if _SPLIT in phrase:
@@ -45,7 +51,7 @@ def _split_table(mapping: dict[str, list[str]], tokenize: Tokenize) -> PhraseTab
     return PhraseTable(phrases)
 
 
-def _compound_pieces(data: dict) -> dict[str, int | tuple[str, int] | None]:
+def _compound_pieces(data: dict[str, Any]) -> dict[str, int | tuple[str, int] | None]:
     """What a number written as one word may be made of ("einundzwanzig", "vingt-trois",
     "veintitrés"): single-word numbers, multipliers, parts found only inside such words
     (veinti-, dieci-) and joiners (und, -), which have no value. Empty: the language writes
@@ -56,13 +62,13 @@ def _compound_pieces(data: dict) -> dict[str, int | tuple[str, int] | None]:
     pieces: dict[str, int | tuple[str, int] | None] = {w: v for w, v in data["number_words"].items() if " " not in w}
     pieces.update({w: ("multiplier", f) for w, f in data["multipliers"].items()})
     pieces.update(data.get("compound_parts", {}))
-    pieces.update({j: None for j in joiners})
+    pieces.update(dict.fromkeys(joiners))
     return pieces
 
 
-def _grouped_digits(separators: list[str]) -> re.Pattern:
+def _grouped_digits(separators: list[str]) -> re.Pattern[str]:
     """ "1.200" is 1200 where "." groups thousands (de, es, id) and 1.2 where it is the decimal
-    mark (en); a space-grouped "1 200" is two tokens and is joined in _number_at."""
+    mark (en); a space-grouped "1 200" is two tokens and is joined by the NumberReader."""
     marks = "".join(re.escape(s) for s in separators if not s.isspace())
     return re.compile(rf"^[1-9]\d{{0,2}}(?:[{marks}]\d{{3}})+$") if marks else re.compile(r"(?!)")
 
@@ -70,7 +76,7 @@ def _grouped_digits(separators: list[str]) -> re.Pattern:
 @dataclass(frozen=True)
 class FactRules:
     number_words: PhraseTable[int]
-    multipliers: dict[str, int | str]
+    multipliers: dict[str, Multiplier]
     vague_numbers: PhraseTable[int]
     lower_bound_cues: PhraseTable[bool]
     kinds: PhraseTable[str]
@@ -87,11 +93,11 @@ class FactRules:
     months: frozenset[str] = frozenset()
     singular_words: frozenset[str] = frozenset()
     victims: VictimRules | None = None
-    # numbers: see _number_at and _Sum
+    # numbers: see NumberReader and _Sum (numbers.py)
     articles: frozenset[str] = frozenset()
     number_connectors: frozenset[str] = frozenset()
     compound_pieces: dict[str, int | tuple[str, int] | None] = field(default_factory=dict)
-    grouped_digits: re.Pattern = _GROUPED_DIGITS
+    grouped_digits: re.Pattern[str] = _GROUPED_DIGITS
     space_grouping: bool = False
     ordinal_dot: bool = False
     sentence_openers: frozenset[str] = frozenset()
@@ -117,14 +123,14 @@ class FactRules:
         """First words of written numbers (tokens starting with a digit are tried as well)."""
         return self._first_words("_number_starts", (self.number_words, self.vague_numbers))
 
-    def _first_words(self, key: str, tables: tuple[PhraseTable, ...]) -> frozenset[str]:
-        cached = self.__dict__.get(key)
+    def _first_words(self, key: str, tables: tuple[PhraseTable[Any], ...]) -> frozenset[str]:
+        cached: frozenset[str] | None = self.__dict__.get(key)
         if cached is None:
             cached = frozenset(phrase[0] for table in tables for phrase in table.values)
             object.__setattr__(self, key, cached)
         return cached
 
-    def weapon_at(self, lower, k: int) -> tuple[int, str] | None:
+    def weapon_at(self, lower: list[str], k: int) -> tuple[int, str] | None:
         """A weapon word at token k, or a compound ending in one ("Kampfdrohnen", "Shahed-Drohnen")."""
         hit = self.weapons.at(lower, k)
         if hit is not None or not self.weapon_suffixes or k >= len(lower):
@@ -142,14 +148,14 @@ class FactRules:
         if data is None:
             return None
         return cls(
-            number_words=_word_table(data["number_words"], tokenize),
+            number_words=_value_table(data["number_words"], tokenize),
             multipliers=dict(data["multipliers"]),
-            vague_numbers=_word_table(data["vague_numbers"], tokenize),
-            lower_bound_cues=_word_table(data["lower_bound_cues"], tokenize),
+            vague_numbers=_value_table(data["vague_numbers"], tokenize),
+            lower_bound_cues=_phrase_set(data["lower_bound_cues"], tokenize),
             kinds=_kind_table(data["kinds"], tokenize),
             causatives=_kind_table(data["causatives"], tokenize),
             tolls=_kind_table(data["tolls"], tokenize),
-            toll_links=_word_table(data["toll_links"], tokenize),
+            toll_links=_phrase_set(data["toll_links"], tokenize),
             weapons=_kind_table(data["weapons"], tokenize),
             qualifiers=_kind_table(_whole_phrases(data["weapon_qualifiers"]), tokenize),
             blocked_after=frozenset(data["blocked_after"]),
@@ -232,11 +238,16 @@ class VictimRules:
     @property
     def triggers(self) -> frozenset[str]:
         """First words of every rule that starts at a token: the others are skipped at once."""
-        cached = self.__dict__.get("_triggers")
+        cached: frozenset[str] | None = self.__dict__.get("_triggers")
         if cached is None:
             tables = (
-                self.determiners, self.standalone, self.events, self.suicides,
-                self.finding_verbs, self.object_verbs, self.intransitive,
+                self.determiners,
+                self.standalone,
+                self.events,
+                self.suicides,
+                self.finding_verbs,
+                self.object_verbs,
+                self.intransitive,
             )
             words = {phrase[0] for table in tables for phrase in table.values}
             words |= self.singular_nouns | set(self.subject_pronouns) | self.singular_auxiliaries
@@ -245,10 +256,10 @@ class VictimRules:
         return cached
 
     @classmethod
-    def from_data(cls, data: dict, tokenize: Tokenize) -> VictimRules:
+    def from_data(cls, data: dict[str, Any], tokenize: Tokenize) -> VictimRules:
         return cls(
-            determiners=_word_table(data["determiners"], tokenize),
-            standalone=_word_table(data["standalone"], tokenize),
+            determiners=_value_table(data["determiners"], tokenize),
+            standalone=_value_table(data["standalone"], tokenize),
             singular_nouns=frozenset(data["singular_nouns"]),
             plural_nouns=frozenset(data["plural_nouns"]),
             post_determiners=frozenset(data.get("post_determiners", [])),
@@ -272,20 +283,20 @@ class VictimRules:
             events=_kind_table(data["events"], tokenize),
             object_verbs=_kind_table(data["object_verbs"], tokenize),
             others=frozenset(data["others"]),
-            ordinals=_word_table(data["ordinals"], tokenize),
-            finding_verbs=_word_table(data["finding_verbs"], tokenize),
+            ordinals=_value_table(data["ordinals"], tokenize),
+            finding_verbs=_phrase_set(data["finding_verbs"], tokenize),
             partitive_pronouns=frozenset(data["partitive_pronouns"]),
             partitive_prepositions=frozenset(data["partitive_prepositions"]),
             definite_articles=frozenset(data["definite_articles"]),
             list_joiners=frozenset(data["list_joiners"]),
             age_units=frozenset(data["age_units"]),
             not_names=frozenset(data["not_names"]),
-            death_tails=_word_table(data["death_tails"], tokenize),
+            death_tails=_phrase_set(data["death_tails"], tokenize),
             fatal_words=frozenset(data["fatal_words"]),
-            needs_person=_word_table(data["needs_person"], tokenize),
+            needs_person=_phrase_set(data["needs_person"], tokenize),
             survivable_words=frozenset(data["survivable_words"]),
             then_words=frozenset(data["then_words"]),
             self_pronouns=frozenset(data.get("self_pronouns", [])),
             relatives=frozenset(data.get("relatives", [])),
-            suicides=_word_table(data.get("suicides", []), tokenize),
+            suicides=_phrase_set(data.get("suicides", []), tokenize),
         )

@@ -44,9 +44,7 @@ class VictimReader:
                     add(hit[0], self.people.ordinal(lower, number, hit[0]), i, hit[1])
                     said = end
                     continue
-            if word in v.singular_auxiliaries and not any(
-                lower[j] in v.no_subject for j in range(max(0, i - 2), i)
-            ):
+            if word in v.singular_auxiliaries and not any(lower[j] in v.no_subject for j in range(max(0, i - 2), i)):
                 # "Kevin Barbee was pronounced dead", "the 23-year-old was shot": one person
                 hit = self._predicate(lower, i, n) if self.people.someone_before(lower, text, i) else None
                 if hit is not None and v.needs_person.at(lower, hit[2]) != (hit[1], True):
@@ -93,16 +91,21 @@ class VictimReader:
                 add(dying[1], Number(i, i + 1, 1, False), i, dying[0])  # "Graham died"
         return found, selves
 
-    def counts_agents(self, lower, numbers, number_end: int, verb_start: int, verb_end: int) -> bool:
+    def counts_agents(
+        self, lower: list[str], numbers: dict[int, Number], number_end: int, verb_start: int, verb_end: int
+    ) -> bool:
         """ "two men shot a woman", "3 teens killed him", "two men shot a video": the number before the
         verb counts the agents (not after an auxiliary: "four were shot the night before")."""
         v = self.rules
         if any(lower[g] in v.auxiliaries for g in range(number_end, verb_start)) or verb_end >= len(lower):
             return False
-        return self.people.object_after(lower, numbers, verb_end) is not None or v.determiners.at(lower, verb_end) is not None
+        return (
+            self.people.object_after(lower, numbers, verb_end) is not None
+            or v.determiners.at(lower, verb_end) is not None
+        )
 
     def _predicate(
-        self, lower, k: int, n: int, auxiliary: bool = False, plural: bool | None = None
+        self, lower: list[str], k: int, n: int, auxiliary: bool = False, plural: bool | None = None
     ) -> tuple[str, int, int] | None:
         """What happened to the subject, read from token k: (kind, end, start of the predicate).
         `auxiliary`: the passive needs none ("found a man shot"); `plural`: the subject's number, which
@@ -139,7 +142,7 @@ class VictimReader:
             k += 1
         return None
 
-    def _later_death(self, lower, k: int, n: int) -> int | None:
+    def _later_death(self, lower: list[str], k: int, n: int) -> int | None:
         """ "was shot and died", "was shot in the head and later died": the end of the death."""
         v = self.rules
         for j in range(k, min(n, k + 10)):
@@ -190,7 +193,8 @@ def _murder_suicides(found: list[Found], selves: list[Found], sentence_of: list[
     for own in selves:
         sentence = sentence_of[own.start]
         others = [
-            f for f in found
+            f
+            for f in found
             if f.kind == "killed"
             and f.end <= own.start
             and sentence_of[f.start] == sentence

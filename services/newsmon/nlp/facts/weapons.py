@@ -11,6 +11,8 @@ MAX_QUALIFIER_DISTANCE = 6
 MAX_PARTICLE_DISTANCE = 8
 MAX_FOLLOW_UP_DISTANCE = 8
 
+WeaponEnds = dict[int, tuple[Number, str]]  # where each weapon count ends -> the count, its weapon
+
 
 class WeaponReader:
     """The weapon counts of a text by the rules of its language."""
@@ -18,30 +20,36 @@ class WeaponReader:
     def __init__(self, rules: FactRules) -> None:
         self.rules = rules
 
-    def counts_at(self, lower, numbers, ends, number: Number, weapon_ends: dict[int, Number]) -> list[Found]:
+    def counts_at(
+        self,
+        lower: list[str],
+        numbers: dict[int, Number],
+        ends: dict[int, Number],
+        number: Number,
+        weapon_ends: WeaponEnds,
+    ) -> list[Found]:
         """The weapons `number` counts: "69 drones", "69 von 90 Drohnen abgefangen" (69 intercepted of
         the 90 launched), or a part of the weapons just counted; none when it counts no weapon.
-        `ends` maps where each number ends to the number; `weapon_ends`, where each weapon count so
-        far ends, gains this one."""
+        `ends` maps where each number ends to the number; `weapon_ends` gains this count."""
         weapon = self._weapon_after(lower, number.end)
-        if weapon is None:
-            follow_up = self._follow_up(lower, numbers, weapon_ends, number)
-            if follow_up is None:
-                return []
-            kind, qualifier, end = follow_up
-            return [Found(kind, number, number.start, end, qualifier)]
-        weapon_end, kind = weapon
-        qualifier, q_start, q_end = self._qualifier_near(lower, numbers, number.start, weapon_end, weapon_ends)
-        weapon_ends[weapon_end] = number
-        of = number.start - 1
-        part = ends.get(of) if of > 0 and lower[of] in self.rules.partitive_links else None
-        if part is None:
-            return [Found(kind, number, min(number.start, q_start), max(weapon_end, q_end), qualifier)]
-        # "69 von 90 Drohnen abgefangen": 69 intercepted of the 90 launched
-        return [
-            Found(kind, part, min(part.start, q_start), max(weapon_end, q_end), qualifier),
-            Found(kind, number, number.start, weapon_end, "launched" if qualifier == "intercepted" else None),
-        ]
+        if weapon is not None:
+            weapon_end, kind = weapon
+            qualifier, q_start, q_end = self._qualifier_near(lower, numbers, number.start, weapon_end, weapon_ends)
+            weapon_ends[weapon_end] = (number, kind)
+            of = number.start - 1
+            part = ends.get(of) if of > 0 and lower[of] in self.rules.partitive_links else None
+            if part is None:
+                return [Found(kind, number, min(number.start, q_start), max(weapon_end, q_end), qualifier)]
+            # "69 von 90 Drohnen abgefangen": 69 intercepted of the 90 launched
+            return [
+                Found(kind, part, min(part.start, q_start), max(weapon_end, q_end), qualifier),
+                Found(kind, number, number.start, weapon_end, "launched" if qualifier == "intercepted" else None),
+            ]
+        follow_up = self._follow_up(lower, numbers, weapon_ends, number)
+        if follow_up is None:
+            return []
+        kind, qualifier, end = follow_up
+        return [Found(kind, number, number.start, end, qualifier)]
 
     def _weapon_after(self, lower: list[str], k: int) -> tuple[int, str] | None:
         """(end, kind) of a weapon right after a number, past a few adjectives: "69 russische Drohnen"."""
@@ -51,9 +59,8 @@ class WeaponReader:
             skipped += 1
         return self.rules.weapon_at(lower, k)
 
-
     def _follow_up(
-        self, lower, numbers, weapon_ends: dict[int, Number], number: Number
+        self, lower: list[str], numbers: dict[int, Number], weapon_ends: WeaponEnds, number: Number
     ) -> tuple[str, str, int] | None:
         """A part of the weapons just counted, told by its verb alone: "90 drones, dont 69 ont été
         abattus", "90 Drohnen, davon wurden 69 abgeschossen", "90 drones, of which 69 were shot
@@ -66,13 +73,15 @@ class WeaponReader:
                 return None
         else:
             return None
-        whole = weapon_ends[end]
+        whole, kind = weapon_ends[end]
         qualifier = self._qualifier_after(lower, numbers, number.end)
         if qualifier is None or number.value > whole.value:
             return None
-        return self._weapon_after(lower, whole.end)[1], qualifier[0], qualifier[1]
+        return kind, qualifier[0], qualifier[1]
 
-    def _qualifier_after(self, lower, numbers, k: int, coordinated: bool = False) -> tuple[str, int] | None:
+    def _qualifier_after(
+        self, lower: list[str], numbers: dict[int, Number], k: int, coordinated: bool = False
+    ) -> tuple[str, int] | None:
         """(qualifier, end) of a launched/intercepted verb soon after token k, in the same clause;
         `coordinated`: also past weapon counts joined to this one ("112 Drohnen und sechs
         Marschflugkörper eingesetzt")."""
@@ -94,7 +103,7 @@ class WeaponReader:
             j += 1
         return None
 
-    def _coordinated_weapon(self, lower, number: Number) -> int | None:
+    def _coordinated_weapon(self, lower: list[str], number: Number) -> int | None:
         """End of "und sechs Marschflugkörper" when `number` counts weapons after a conjunction."""
         if number.start == 0 or lower[number.start - 1] not in self.rules.clause_breakers:
             return None
@@ -102,7 +111,7 @@ class WeaponReader:
         return weapon[0] if weapon is not None else None
 
     def _qualifier_near(
-        self, lower, numbers, number_start: int, weapon_end: int, weapon_ends: dict[int, Number]
+        self, lower: list[str], numbers: dict[int, Number], number_start: int, weapon_end: int, weapon_ends: WeaponEnds
     ) -> tuple[str | None, int, int]:
         """The launched/intercepted verb of this count, in the same clause: a separable verb around it
         ("schoss 69 Drohnen ab"), or right after the weapon ("40 drone yang diluncurkan", "69 drones
@@ -113,13 +122,13 @@ class WeaponReader:
         r = self.rules
         hit_after = self._qualifier_after(lower, numbers, weapon_end)
         after = (hit_after[0], number_start, hit_after[1]) if hit_after is not None else None
-        before = None
-        k, limit = number_start - 1, number_start - 1 - MAX_QUALIFIER_DISTANCE
-        if k > 0 and lower[k] in r.clause_breakers and k in weapon_ends:
-            earlier = weapon_ends[k]  # "lanzó 90 drones y 6 misiles": the verb of the first count
-            limit -= k - earlier.start
-            k = earlier.start - 1
-        for k in range(k, max(-1, limit), -1):
+        before: tuple[str, int, int] | None = None
+        start, limit = number_start - 1, number_start - 1 - MAX_QUALIFIER_DISTANCE
+        if start > 0 and lower[start] in r.clause_breakers and start in weapon_ends:
+            earlier = weapon_ends[start][0]  # "lanzó 90 drones y 6 misiles": the verb of the first count
+            limit -= start - earlier.start
+            start = earlier.start - 1
+        for k in range(start, max(-1, limit), -1):
             if lower[k] in CLAUSE_END or k in numbers:
                 break
             split = r.split_qualifiers.at(lower, k)
@@ -136,7 +145,7 @@ class WeaponReader:
             after = (shared[0], number_start, shared[1]) if shared is not None else None
         return after or before or (None, number_start, weapon_end)
 
-    def _particle_after(self, lower, k: int, particle: tuple[str, ...]) -> int | None:
+    def _particle_after(self, lower: list[str], k: int, particle: tuple[str, ...]) -> int | None:
         """End of the particle of a separable verb later in the clause ("... 69 Drohnen ab")."""
         for j in range(k, min(len(lower), k + MAX_PARTICLE_DISTANCE)):
             if lower[j] in CLAUSE_END:
