@@ -149,7 +149,7 @@ def test_facts_fallback_language_has_no_fact_rules():
 
 
 def test_phrase_table_does_not_match_a_longer_phrase_cut_short_by_the_end_of_the_text():
-    from newsmon.nlp.facts.extractor import PhraseTable
+    from newsmon.nlp.facts.phrase_table import PhraseTable
 
     table = PhraseTable({("shot",): "hit", ("shot", "and", "killed"): "killed"})
     assert table.at(["1500", "shot"], 1) == (2, "hit")

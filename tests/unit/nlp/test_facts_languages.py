@@ -204,7 +204,7 @@ def test_connectors_and_digit_grouping(pipelines, lang, text, expected):
 )
 def test_compound_number_words(pipelines, lang, word, value):
     extractor = pipelines[lang].get_pipe("newsmon_facts")
-    assert extractor._compound(word) == value
+    assert extractor.reader.numbers.compound(word) == value
 
 
 # -- weapons ---------------------------------------------------------------------------------------
