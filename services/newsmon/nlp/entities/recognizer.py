@@ -123,7 +123,8 @@ def make_entity_recognizer(
 ) -> EntityRecognizer:
     """`rules_language` picks the entry of data/person_rules.json (default: the pipeline's language);
     `watchlist_path` the watchlist file (default: the packaged data/watchlist.jsonl)."""
-    lang = rules_language or nlp.lang
+    # A pipeline without a language (spaCy allows one) gets the rules of 'xx', as an unknown language does.
+    lang = rules_language or nlp.lang or ""
     gazetteer = load_gazetteer(Path(watchlist_path) if watchlist_path else None)
     return EntityRecognizer(
         lang, frozenset(nlp.Defaults.stop_words), lower_tokens(nlp), gazetteer, statistical_ner="ner" in nlp.pipe_names
