@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newsmon.nlp.entities.names import NAME_WORD, NameWords
-from newsmon.nlp.entities.rules import POSSESSIVES, DistrictRules, PersonRules
+from newsmon.nlp.entities.rules import DistrictRules, PersonRules
 from newsmon.nlp.entities.tokens import Match, Tokens
 
 MAX_DISTRICT_NAME_LENGTH = 4
@@ -19,7 +19,7 @@ class DistrictFinder:
     """The district rules of one language."""
 
     cues: DistrictRules
-    person_rules: PersonRules  # the words that are never part of a name
+    person_rules: PersonRules  # the words that are never part of a name, the possessives
     names: NameWords
 
     def districts(self, tokens: Tokens, known: list[Match], taken: list[bool]) -> list[Match]:
@@ -141,7 +141,7 @@ class DistrictFinder:
 
     def _possessive_place(self, tokens: Tokens, start: int, places: dict[int, Match]) -> Match | None:
         """The place before the possessive: "Kyiv's Obolon district"."""
-        if not self.cues.possessive or start < 2 or tokens.lower[start - 1] not in POSSESSIVES:
+        if not self.cues.possessive or start < 2 or tokens.lower[start - 1] not in self.person_rules.possessives:
             return None
         return next((m for m in places.values() if m.end == start - 1), None)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newsmon.nlp.entities.names import NameWords
-from newsmon.nlp.entities.rules import NAME_CONNECTORS
 from newsmon.nlp.entities.tokens import Match, Tokens, context_countries, is_one_word_city
 from newsmon.nlp.places.entries import GazetteerEntry
 from newsmon.nlp.places.gazetteer import MAX_NAME_TOKENS, SMALL_TOWN_POPULATION, Gazetteer
@@ -18,6 +17,7 @@ class GazetteerMatcher:
 
     gazetteer: Gazetteer
     lang: str
+    name_connectors: frozenset[str]  # the lower-case words a name may hold ("Rio de Janeiro")
 
     def matches(self, tokens: Tokens) -> list[Match]:
         """The longest gazetteer names in the text, left to right."""
@@ -35,7 +35,7 @@ class GazetteerMatcher:
             for j in range(i, min(n, i + MAX_NAME_TOKENS)):
                 if tokens.is_space[j]:
                     break
-                if j > i and tokens.text[j].islower() and tokens.lower[j] not in NAME_CONNECTORS:
+                if j > i and tokens.text[j].islower() and tokens.lower[j] not in self.name_connectors:
                     break  # names are capitalised words, with a few small joining words
                 raw += tokens.text[j]
                 folded += tokens.folded[j]

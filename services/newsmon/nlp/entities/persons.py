@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newsmon.nlp.entities.names import NameWords
-from newsmon.nlp.entities.rules import POSSESSIVES, PersonRules
+from newsmon.nlp.entities.rules import PersonRules
 from newsmon.nlp.entities.tokens import Match, Tokens, is_one_word_city
 
 # Words between a role cue and the name it introduces ("kepala pemerintahan militer Kyiv X").
@@ -63,7 +63,7 @@ class PersonFinder:
         while j < n and fillers <= MAX_CUE_FILLERS:
             if j in match_at:
                 j = match_at[j].end
-            elif tokens.lower[j] in self.rules.role_words or tokens.lower[j] in POSSESSIVES:
+            elif tokens.lower[j] in self.rules.role_words or tokens.lower[j] in self.rules.possessives:
                 j += 1
             elif tokens.text[j] == "," and not comma_seen:
                 comma_seen = True

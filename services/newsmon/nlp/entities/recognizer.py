@@ -51,7 +51,7 @@ class EntityRecognizer:
         self.statistical_ner = statistical_ner
         self.rules = PersonRules.for_language(lang, frozenset(w.lower() for w in stop_words), tokenize)
         self.names = NameWords(self.rules)
-        self.gazetteer = GazetteerMatcher(gazetteer or load_gazetteer(), lang)
+        self.gazetteer = GazetteerMatcher(gazetteer or load_gazetteer(), lang, self.rules.name_connectors)
         self.persons = PersonFinder(self.rules, self.names)
         self.districts = DistrictFinder(DistrictRules.for_language(lang, tokenize), self.rules, self.names)
         # Words of the language written in lower case (training/lexicon.py, built from the NER data).

@@ -1,5 +1,5 @@
-"""The rule data of newsmon_entities for one language: person rules (data/person_rules.json),
-district cues (data/place_names.json, district_cues), and the small words of names."""
+"""The rule data of newsmon_entities for one language: person rules and the small words of names
+(data/person_rules.json), district cues (data/place_names.json, district_cues)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,6 @@ from dataclasses import dataclass
 
 from newsmon.nlp.phrases import Tokenize, split_on_spaces
 from newsmon.nlp.resources import load_json
-
-# Abbreviations whose full stop belongs to the name ("Martin Luther King Jr.", "Barnsley F.C.").
-ABBREVIATIONS_ENDING_NAMES = frozenset("jr sr ltd inc co corp bros f.c a.f.c s.a plc tbk".split())
-# Words that join two names into a list, not into one name ("Kiev and Kharkiv").
-CONJUNCTIONS = frozenset("and or dan atau und oder et ou y o e".split())
-# Lower-case words that occur inside place and organisation names (Port-au-Prince, Bosnia dan
-# Herzegovina, Committee of the Red Cross, Rio de Janeiro, Frankfurt am Main).
-NAME_CONNECTORS = frozenset(
-    "of the and for on upon dan untuk de del la le les las los da do dos das di du des al el au aux "
-    "sur en y et und am an im bin -".split()
-)
-POSSESSIVES = ("'s", "’s")
 
 
 def _lengths_by_first_word(phrases: frozenset[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
@@ -31,7 +19,7 @@ def _lengths_by_first_word(phrases: frozenset[tuple[str, ...]]) -> dict[str, tup
 
 @dataclass(frozen=True)
 class PersonRules:
-    """The person rules of one language."""
+    """The person rules of one language, and the small words of names."""
 
     cues: frozenset[tuple[str, ...]]
     cue_lengths: dict[str, tuple[int, ...]]  # first word -> cue lengths, longest first
@@ -43,11 +31,24 @@ class PersonRules:
     name_particles: frozenset[str]
     page_furniture: frozenset[str]  # never part of any entity name ("Tautan Sumber", "Baca juga")
     sequence_persons: bool
+    list_conjunctions: frozenset[str]  # words that join two names into a list ("Kiev and Kharkiv")
+    # The words of every language, whatever the article's: names keep their own language's words
+    # ("Rio de Janeiro", "Frankfurt am Main" in an English article), and Indonesian articles write
+    # the English possessive ("Chrisye's").
+    name_connectors: frozenset[str]  # lower-case words inside names ("Port-au-Prince")
+    abbreviations_ending_names: frozenset[str]  # their full stop belongs to the name ("Jr.", "F.C.")
+    possessives: tuple[str, ...]  # possessive endings ("Kyiv 's"), in the data's order
 
     @classmethod
     def for_language(cls, lang: str, stop_words: frozenset[str], tokenize: Tokenize = split_on_spaces) -> PersonRules:
         data = load_json("person_rules.json")
         rules = data.get(lang) or data["xx"]
+        languages = [entry for key, entry in data.items() if not key.startswith("_")]
+
+        def every_language(key: str) -> tuple[str, ...]:
+            """The words that any language's entry lists under `key`, in the file's order."""
+            return tuple(dict.fromkeys(w for entry in languages for w in entry[key]))
+
         cues = frozenset(tokenize(c) for c in rules["cues"])
         role_words = frozenset(w.lower() for w in rules["role_words"])
         org_heads = frozenset(w.lower() for h in rules["org_heads"] for w in h.split())
@@ -71,6 +72,10 @@ class PersonRules:
             name_particles=frozenset(rules["name_particles"]),
             page_furniture=page_furniture,
             sequence_persons=bool(rules["sequence_persons"]),
+            list_conjunctions=frozenset(rules["list_conjunctions"]),
+            name_connectors=frozenset(every_language("name_connectors")),
+            abbreviations_ending_names=frozenset(every_language("abbreviations_ending_names")),
+            possessives=every_language("possessives"),
         )
 
 

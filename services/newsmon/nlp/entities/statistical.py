@@ -10,13 +10,7 @@ from spacy.tokens import Span
 
 from newsmon.nlp.entities.gazetteer_matches import GazetteerMatcher
 from newsmon.nlp.entities.names import NameWords
-from newsmon.nlp.entities.rules import (
-    ABBREVIATIONS_ENDING_NAMES,
-    CONJUNCTIONS,
-    NAME_CONNECTORS,
-    POSSESSIVES,
-    PersonRules,
-)
+from newsmon.nlp.entities.rules import PersonRules
 from newsmon.nlp.entities.tokens import Match, Tokens, is_one_word_city
 
 # Labels taken from a statistical `ner` that runs before this component.
@@ -54,15 +48,15 @@ class StatisticalMerger:
         dropped: set[int] = set()  # ids of rule matches a longer statistical span replaces
         added: list[Match] = []
         for span in sorted(statistical, key=lambda s: (s.start - s.end, s.start)):
-            start, end = _trim(tokens, span.start, span.end)
+            start, end = self._trim(tokens, span.start, span.end)
             if end <= start:
                 continue
-            if _runs_into_prose(tokens, start, end):
+            if self._runs_into_prose(tokens, start, end):
                 continue
             if tokens.sentence_initial[start] and tokens.lower[start] in self.lowercase_words:
                 # "Terjadi ...", "Attacks on Kiev": the sentence's first word, not part of a name
                 rest = start + 1
-                while rest < end and (tokens.is_space[rest] or tokens.text[rest] in NAME_CONNECTORS):
+                while rest < end and (tokens.is_space[rest] or tokens.text[rest] in self.rules.name_connectors):
                     rest += 1
                 if rest == end or (rest in owner and (owner[rest].start, owner[rest].end) == (rest, end)):
                     continue
@@ -77,13 +71,15 @@ class StatisticalMerger:
             # "Mayor Brandon Johnson": the span keeps the office, the canonical name is the person's,
             # as for the persons the cue rule finds.
             name_start = self.names.after_role_cue(tokens, start, end) if span.label_ == "PER" else start
-            match = Match(start, end, span.label_, _normalise_name(tokens.span_text(name_start, end)), statistical=True)
+            match = Match(
+                start, end, span.label_, self._normalise_name(tokens.span_text(name_start, end)), statistical=True
+            )
             if overlapped:
                 if not all(_may_replace(span.label_, start, end, m) for m in overlapped.values()):
                     continue
                 places = [m for m in overlapped.values() if m.label == "LOC" and m.entry is not None]
                 districts = [m for m in overlapped.values() if m.district]
-                if len(places) > 1 and (span.label_ == "LOC" or _joins_places(tokens, places)):
+                if len(places) > 1 and (span.label_ == "LOC" or self._joins_places(tokens, places)):
                     # "Ukraina Kyiv", "Attacks on Kiev and Kharkiv": two places, each with its
                     # coordinates ("Bosnia and Herzegovina" is one gazetteer place).
                     continue
@@ -107,6 +103,57 @@ class StatisticalMerger:
         persons = [m for m in persons if id(m) not in dropped] + [m for m in added if m.label == "PER"]
         return known, persons
 
+    def _joins_places(self, tokens: Tokens, places: list[Match]) -> bool:
+        """Does a conjunction stand between two of the places ("Kiev and Kharkiv")?"""
+        ordered = sorted(places, key=lambda m: m.start)
+        return any(
+            tokens.lower[i] in self.rules.list_conjunctions
+            for left, right in itertools.pairwise(ordered)
+            for i in range(left.end, right.start)
+        )
+
+    def _runs_into_prose(self, tokens: Tokens, start: int, end: int) -> bool:
+        """Has the span run on into the sentence: does it mix capitalised words with
+        MAX_LOWER_CASE_NAME_WORDS or more lower-case words other than name connectors?"""
+        words = [tokens.text[i] for i in range(start, end) if any(ch.isalpha() for ch in tokens.text[i])]
+        if not any(w[:1].isupper() for w in words):
+            return False
+        lower = [w for w in words if w[:1].islower() and w.lower() not in self.rules.name_connectors]
+        return len(lower) >= MAX_LOWER_CASE_NAME_WORDS
+
+    def _trim(self, tokens: Tokens, start: int, end: int) -> tuple[int, int]:
+        """A span without leading or trailing whitespace and punctuation tokens (a model's span can
+        take in a quote or a comma), nor a trailing connector ("Attacks on Kiev and": no name ends so)."""
+        while start < end and (tokens.is_space[start] or not any(ch.isalnum() for ch in tokens.text[start])):
+            start += 1
+        while end > start:
+            last = end - 1
+            if tokens.is_space[last] or not any(ch.isalnum() for ch in tokens.text[last]):
+                if self._closes_the_name(tokens, start, last):
+                    break
+            elif tokens.text[last] not in self.rules.name_connectors:  # lower case only: "The Who", "Bank of America"
+                break
+            end -= 1
+        return start, end
+
+    def _closes_the_name(self, tokens: Tokens, start: int, last: int) -> bool:
+        """Is punctuation token `last` the end of the name: the ")" of "(PPP)" or the "." of "Jr ."?"""
+        text = tokens.text[last]
+        if text == ")":
+            return "(" in tokens.text[start:last]
+        return (
+            text == "." and last > start and tokens.lower[last - 1].rstrip(".") in self.rules.abbreviations_ending_names
+        )
+
+    def _normalise_name(self, text: str) -> str:
+        """The canonical form of a statistical entity: its surface text, whitespace collapsed, without
+        a possessive ending ("Reuters's" -> "Reuters")."""
+        text = " ".join(text.split())
+        for suffix in self.rules.possessives:
+            if text.endswith(suffix) and len(text) > len(suffix):
+                text = text[: -len(suffix)]
+        return text
+
 
 def _may_replace(label: str, start: int, end: int, rule: Match) -> bool:
     """May a statistical span [start, end) labelled `label` replace the rule entity it overlaps?"""
@@ -125,15 +172,6 @@ def _may_replace(label: str, start: int, end: int, rule: Match) -> bool:
     return True
 
 
-def _joins_places(tokens: Tokens, places: list[Match]) -> bool:
-    ordered = sorted(places, key=lambda m: m.start)
-    return any(
-        tokens.lower[i] in CONJUNCTIONS
-        for left, right in itertools.pairwise(ordered)
-        for i in range(left.end, right.start)
-    )
-
-
 def _yield_organisation_heads(statistical: list[Span], persons: list[Match], taken: list[bool]) -> None:
     """A rule person whose head the model reads as an organisation or place and whose tail as the
     person ("Ketua Umum Partai Golkar Airlangga Hartarto": rule person "Golkar Airlangga Hartarto",
@@ -150,45 +188,3 @@ def _yield_organisation_heads(statistical: list[Span], persons: list[Match], tak
                 taken[i] = False
             m.start = tail.start
             m.canonical = " ".join(t.text for t in tail)
-
-
-def _runs_into_prose(tokens: Tokens, start: int, end: int) -> bool:
-    words = [tokens.text[i] for i in range(start, end) if any(ch.isalpha() for ch in tokens.text[i])]
-    if not any(w[:1].isupper() for w in words):
-        return False
-    lower = [w for w in words if w[:1].islower() and w.lower() not in NAME_CONNECTORS]
-    return len(lower) >= MAX_LOWER_CASE_NAME_WORDS
-
-
-def _trim(tokens: Tokens, start: int, end: int) -> tuple[int, int]:
-    """A span without leading or trailing whitespace and punctuation tokens (a model's span can
-    take in a quote or a comma), nor a trailing connector ("Attacks on Kiev and": no name ends so)."""
-    while start < end and (tokens.is_space[start] or not any(ch.isalnum() for ch in tokens.text[start])):
-        start += 1
-    while end > start:
-        last = end - 1
-        if tokens.is_space[last] or not any(ch.isalnum() for ch in tokens.text[last]):
-            if _closes_the_name(tokens, start, last):
-                break
-        elif tokens.text[last] not in NAME_CONNECTORS:  # lower case only: "The Who", "Bank of America"
-            break
-        end -= 1
-    return start, end
-
-
-def _closes_the_name(tokens: Tokens, start: int, last: int) -> bool:
-    """Is punctuation token `last` the end of the name: the ")" of "(PPP)" or the "." of "Jr ."?"""
-    text = tokens.text[last]
-    if text == ")":
-        return "(" in tokens.text[start:last]
-    return text == "." and last > start and tokens.lower[last - 1].rstrip(".") in ABBREVIATIONS_ENDING_NAMES
-
-
-def _normalise_name(text: str) -> str:
-    """The canonical form of a statistical entity: its surface text, whitespace collapsed, without
-    a possessive ending ("Reuters's" -> "Reuters")."""
-    text = " ".join(text.split())
-    for suffix in POSSESSIVES:
-        if text.endswith(suffix) and len(text) > len(suffix):
-            text = text[: -len(suffix)]
-    return text
