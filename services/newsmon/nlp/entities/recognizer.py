@@ -46,7 +46,6 @@ class EntityRecognizer:
         gazetteer: Gazetteer | None = None,
         statistical_ner: bool = False,
     ) -> None:
-        self.lang = lang
         # A statistical `ner` runs before this component: it replaces the capitalised-run rule.
         self.statistical_ner = statistical_ner
         self.rules = PersonRules.for_language(lang, frozenset(w.lower() for w in stop_words), tokenize)
