@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from support import entity_pipeline
 
+from newsmon.nlp.resources import load_json
+
 
 @pytest.fixture(scope="module")
 def nlp_id():
@@ -222,3 +224,21 @@ def test_entities_model_organisation_and_person_split_a_cue_person():
     assert [e.text for e in rules_only("Ketua Umum Partai Golkar Airlangga Hartarto hadir.").ents] == [
         "Golkar Airlangga Hartarto"
     ]
+
+
+def test_entities_model_span_keeps_the_small_words_of_another_language_s_name():
+    # The connectors and possessives of every language apply, whatever the article's language.
+    english = entity_pipeline("en", [("ORG", "Banco de la Nación")])
+    assert [e.text for e in english("Officials of the Banco de la Nación said so.").ents] == ["Banco de la Nación"]
+    indonesian = entity_pipeline("id", [("PER", "Chrisye's")])
+    doc = indonesian("Lagu-lagu Chrisye's diputar lagi malam itu.")
+    assert [(e.text, e._.newsmon_canonical) for e in doc.ents] == [("Chrisye's", "Chrisye")]
+
+
+def test_entities_person_rules_are_complete_per_language():
+    rules = load_json("person_rules.json")
+    keys = {"sequence_persons", "cues", "honorifics", "role_words", "not_name_words", "org_heads", "name_particles",
+            "page_furniture", "name_connectors", "list_conjunctions", "abbreviations_ending_names", "possessives"}
+    for lang, entry in rules.items():
+        if not lang.startswith("_"):
+            assert set(entry) == keys, lang
