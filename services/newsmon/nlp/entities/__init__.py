@@ -1,6 +1,6 @@
 """newsmon_entities: PER, LOC and ORG spans from gazetteers and capitalisation rules.
 
-No statistical model: places and organisations come from the gazetteer (places.py), persons from
+No statistical model: places and organisations come from the gazetteer (nlp/places), persons from
 two rules — a role cue followed by capitalised words ("Presiden Rusia Vladimir Putin", "Mayor
 Vitali Klitschko") and, where the language allows it, two or three capitalised words that do not
 open a sentence and are not a known place or organisation. A name found once is then recognised
@@ -43,7 +43,7 @@ Page furniture: words of source links, read-also lines and bylines (person_rules
 page_furniture: "Tautan Sumber", "Baca juga", "Editor") are never part of a name; a statistical span
 made of nothing else is dropped.
 
-Statistical entities: when a trained spaCy `ner` ran before this component (enricher.py, for
+Statistical entities: when a trained spaCy `ner` ran before this component (nlp/enricher.py, for
 languages with a model in newsmon/nlp/models/), its PER/LOC/ORG spans are merged with the rule
 entities, which are found first and as before:
   - the rule that takes two or three capitalised words for a person is off (the model does that
