@@ -53,7 +53,7 @@ class EntityRecognizer:
         self.gazetteer = GazetteerMatcher(gazetteer or load_gazetteer(), lang, self.rules.name_connectors)
         self.persons = PersonFinder(self.rules, self.names)
         self.districts = DistrictFinder(DistrictRules.for_language(lang, tokenize), self.rules, self.names)
-        # Words of the language written in lower case (training/lexicon.py, built from the NER data).
+        # Words of the language written in lower case (devtools/training/lexicon.py, from the NER data).
         lowercase_words = frozenset(load_json("lowercase_words.json").get(lang, ()))
         self.statistical = StatisticalMerger(self.rules, self.names, self.gazetteer, lowercase_words)
 
