@@ -7,7 +7,7 @@ with `load_settings()` and hand it down; no other module reads the environment.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     kafka_bootstrap: str = Field("127.0.0.1:19092", description="host:port[,host:port] of the brokers")
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
+    kafka_session_timeout_seconds: float = Field(
+        60.0, ge=6, description="a worker silent this long leaves its consumer group; its partitions move on"
+    )
     topic_partitions: int = Field(6, ge=1, le=1000)
     topic_replication: int = Field(1, ge=1)
 
@@ -48,8 +51,13 @@ class Settings(BaseSettings):
     max_text_bytes: int = Field(1 << 20, ge=1, description="longer articles are dead-lettered")
     nlp_batch_size: int = Field(32, ge=1)
     nlp_batch_seconds: float = Field(0.5, gt=0)
-    nlp_executor: Literal["process", "thread"] = Field("process", description="where spaCy runs, off the event loop")
     nlp_processes: int = Field(1, ge=1, description="NLP processes per worker")
+    nlp_batch_timeout_seconds: float = Field(
+        60.0, gt=0, description="an NLP batch running longer is split and retried; one article alone is dead-lettered"
+    )
+    nlp_max_restarts: int = Field(
+        3, ge=0, description="NLP process replacements in a row without a success before the worker exits non-zero"
+    )
     trained_ner: bool = Field(True, description="use the trained NER models in newsmon/nlp/models (else rules only)")
     dedup_window_seconds: float = Field(7 * 24 * 3600, gt=0, description="how long a fingerprint is remembered")
     watchlist_path: Path | None = Field(
