@@ -21,6 +21,10 @@ def warm() -> None:
     pass
 
 
+def pid() -> int:
+    return os.getpid()
+
+
 def run(items: list[str]) -> list[str]:
     for item in items:
         if item == "slow":

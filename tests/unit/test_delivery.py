@@ -4,6 +4,8 @@ which alerts are repeats, and how the NLP process pool survives slow articles an
 from __future__ import annotations
 
 import asyncio
+import time
+from pathlib import Path
 
 import pytest
 from kafka.partitioner.default import murmur2
@@ -133,3 +135,28 @@ def test_processes_that_keep_dying_give_up():
             asyncio.run(workers.run(["die", "die-too", "die-also"]))
     finally:
         workers.close()
+
+
+def test_nlp_processes_exit_when_their_worker_dies_alone(tmp_path):
+    # A worker killed by pid (not its process group) must not leave its NLP processes running.
+    import subprocess
+    import sys
+    script = (
+        "import sys, time; sys.path[:0] = sys.argv[1:]\n"
+        "import slow_or_deadly\n"
+        "from newsmon.enrich.pool import make_executor\n"
+        "executor = make_executor(1, slow_or_deadly.init, ())\n"
+        "[pid] = executor.submit(slow_or_deadly.pid).result(), \n"
+        "print(pid, flush=True); time.sleep(60)\n"
+    )
+    here = str(Path(__file__).resolve().parents[1])
+    parent = subprocess.Popen([sys.executable, "-c", script, here, *sys.path], stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+        if Path(f"/proc/{child}/stat").read_text().split()[2] == "Z":
+            break  # a zombie waiting for init to reap it: it has exited
+        time.sleep(0.2)
+    assert not Path(f"/proc/{child}").exists() or Path(f"/proc/{child}/stat").read_text().split()[2] == "Z"

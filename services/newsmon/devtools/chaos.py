@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,8 +94,11 @@ def summarise(sent: set[str], outcome: Outcome, kills: int, seconds: float) -> d
 class TopicReader:
     """Reads the output topics from the start, keeping what it saw across calls."""
 
-    def __init__(self, settings: Settings, isolation_level: str) -> None:
+    def __init__(
+        self, settings: Settings, isolation_level: str, inspect: Callable[[str, bytes], object] | None = None
+    ) -> None:
         self.outcome = Outcome()
+        self._inspect = inspect  # e.g. a schema check of every message
         self._consumer = KafkaConsumer(
             topics.ENRICHED,
             topics.DEADLETTER,
@@ -113,6 +116,8 @@ class TopicReader:
         while (left := deadline - time.monotonic()) > 0:
             for records in self._consumer.poll(timeout_ms=int(left * 1000)).values():
                 for message in records:
+                    if self._inspect is not None:
+                        self._inspect(message.topic, message.value)
                     self.outcome.add(message.topic, message.value)
         return self.outcome
 

@@ -18,6 +18,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -64,6 +67,23 @@ class ProcessDied(Exception):
     """One item's process died while working on it, twice."""
 
 
+def exit_with_parent(parent_pid: int, interval: float = 1.0) -> None:
+    """Exit this process when its parent is gone: a worker killed on its own (not its whole process
+    group) must not leave its NLP processes behind, holding memory."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(interval)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def init_child(parent_pid: int, initializer: Callable[..., None], initargs: tuple[object, ...]) -> None:
+    exit_with_parent(parent_pid)
+    initializer(*initargs)
+
+
 def make_executor(
     processes: int,
     initializer: Callable[..., None],
@@ -75,8 +95,8 @@ def make_executor(
     executor = ProcessPoolExecutor(
         max_workers=processes,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=initializer,
-        initargs=initargs,
+        initializer=init_child,
+        initargs=(os.getpid(), initializer, initargs),
     )
     if warm is not None:
         for warming in [executor.submit(warm) for _ in range(processes)]:

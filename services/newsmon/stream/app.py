@@ -59,6 +59,10 @@ def make_app(settings: Settings, stages: Iterable[str] = STAGES, metrics: Metric
         broker_max_poll_interval=300.0,
         broker_session_timeout=settings.kafka_session_timeout_seconds,
         consumer_auto_offset_reset="earliest",
+        # A stop or rebalance does not wait for the messages in flight: the enrich agent acks its
+        # articles itself, so those of a batch cut short stay uncommitted and are processed again by
+        # the partition's next owner (at least once), rather than holding the stop for ever.
+        stream_wait_empty=False,
     )
     setup_prometheus_sensors(app, name_prefix="faust")
 
