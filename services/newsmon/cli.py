@@ -195,7 +195,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=64)
     p.set_defaults(func=cmd_analyze)
 
-    p = sub.add_parser("run", help="start Kafka and a worker, ingest, print alerts (what `make run` calls)")
+    p = sub.add_parser(
+        "run",
+        help="start Kafka and a worker, ingest, print alerts (what `make run` calls)",
+        epilog="Ctrl-C, SIGTERM and SIGHUP stop the worker, its NLP processes and a broker this command started, "
+        "and remove --once's throw-away data. Exit status: 0 done, 1 --once gave up at --timeout, "
+        "128+N stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).",
+    )
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="default: the bundled sample articles")
     p.add_argument("--once", action="store_true", help="process the input, print alerts as JSON lines, stop")
     p.add_argument("--timeout", type=float, default=600, help="--once: give up after this many seconds")

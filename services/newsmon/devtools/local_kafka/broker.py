@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from newsmon.devtools import stopping
 from newsmon.devtools.local_kafka.jars import KAFKA_DIR, LocalKafkaError, java_executable
 from newsmon.devtools.local_kafka.readiness import wait_ready
 from newsmon.devtools.local_kafka.storage import (
@@ -152,7 +153,8 @@ def start(
             "kafka.Kafka",
             str(config_path),
         ]
-        with log_path.open("ab") as log_file:
+        # Deferred: a stop must find the pid file of a JVM it started (newsmon run stops it).
+        with stopping.deferred(), log_path.open("ab") as log_file:
             # New session: Ctrl-C in the terminal that ran `up` must not kill the broker.
             process = subprocess.Popen(
                 command,
@@ -162,8 +164,8 @@ def start(
                 start_new_session=True,
                 cwd=data_dir,
             )
-        _CHILDREN[process.pid] = process
-        (data_dir / PID_FILE_NAME).write_text(f"{process.pid}\n")
+            _CHILDREN[process.pid] = process
+            (data_dir / PID_FILE_NAME).write_text(f"{process.pid}\n")
         log.info("started Kafka pid %d on %s, log %s", process.pid, bootstrap, log_path)
 
         try:
