@@ -27,12 +27,13 @@ from pathlib import Path
 import orjson
 from kafka import KafkaConsumer
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import SecretStr
 
 from newsmon import topics
 from newsmon.devtools import local_kafka, stopping
 from newsmon.kafka_clients import client_config, create_topics
 from newsmon.records import Alert
-from newsmon.settings import PACKAGE_DIR, Settings
+from newsmon.settings import ENV_PREFIX, PACKAGE_DIR, Settings
 from newsmon.sources.files import read_sources
 from newsmon.sources.publish import publish
 
@@ -138,6 +139,18 @@ def broker(settings: Settings, once: bool) -> Iterator[Settings]:
                 shutil.rmtree(throw_away, ignore_errors=True)
 
 
+KAFKA_SECURITY_FIELDS = (
+    "kafka_security_protocol",
+    "kafka_sasl_mechanism",
+    "kafka_sasl_username",
+    "kafka_sasl_password",
+    "kafka_sasl_password_file",
+    "kafka_ssl_cafile",
+    "kafka_ssl_certfile",
+    "kafka_ssl_keyfile",
+)
+
+
 def settings_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -147,6 +160,13 @@ def settings_env(settings: Settings) -> dict[str, str]:
             "NEWSMON_DATA_DIR": str(settings.data_dir),
         }
     )
+    # The child connects as these settings do: an inherited variable must not mix in.
+    for field in KAFKA_SECURITY_FIELDS:
+        name, value = f"{ENV_PREFIX}{field.upper()}", getattr(settings, field)
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
     return env
 
 
