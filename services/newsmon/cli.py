@@ -1,7 +1,8 @@
 """The `newsmon` command. `newsmon --help` lists the subcommands.
 
-Settings are read once here (`load_settings`) and handed to every command; a bad setting, or a file
-a setting names that cannot be used, stops the command with one line and exit status 2.
+Settings are read once here (`load_settings`) and handed to every command; a bad setting, a file a
+setting names that cannot be used, or brokers that refuse the TLS or SASL settings stop the command
+with one line and exit status 2.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from newsmon.sources.files import JSONL_SUFFIXES, Outgoing, expand, from_jsonl, 
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from newsmon.kafka_clients import check_access
     from newsmon.sources.publish import publish
 
     expand(args.paths)  # a missing path fails before any connection is made
+    check_access(settings)
     report = publish(read_sources(args.paths), settings, progress=not args.quiet)
     print(
         f"newsmon ingest: published {report.published} message(s) to news.articles.raw"
@@ -43,8 +46,9 @@ def render_value(value: bytes | None) -> object:
 def cmd_tail(args: argparse.Namespace, settings: Settings) -> int:
     from kafka import KafkaConsumer
 
-    from newsmon.kafka_clients import client_config
+    from newsmon.kafka_clients import check_access, client_config
 
+    check_access(settings)
     consumer = KafkaConsumer(
         args.topic,
         **client_config(settings),
@@ -70,8 +74,9 @@ def cmd_tail(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
-    from newsmon.kafka_clients import create_topics
+    from newsmon.kafka_clients import check_access, create_topics
 
+    check_access(settings)
     created = create_topics(settings)
     print("created: " + (", ".join(created) if created else "nothing (all topics exist)"), file=sys.stderr)
     return 0
@@ -80,9 +85,11 @@ def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     import faust
 
+    from newsmon.kafka_clients import check_access
     from newsmon.records import STAGES
     from newsmon.stream.app import make_app
 
+    check_access(settings)  # Faust would stop with a traceback saying only "Unable to bootstrap"
     stages = STAGES if args.stage == "all" else (args.stage,)
     (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)  # Faust makes only the last level
     app = make_app(settings, stages)
@@ -195,7 +202,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=64)
     p.set_defaults(func=cmd_analyze)
 
-    p = sub.add_parser("run", help="start Kafka and a worker, ingest, print alerts (what `make run` calls)")
+    p = sub.add_parser(
+        "run",
+        help="start Kafka and a worker, ingest, print alerts (what `make run` calls)",
+        epilog="Ctrl-C, SIGTERM and SIGHUP stop the worker, its NLP processes and a broker this command started, "
+        "and remove --once's throw-away data. Exit status: 0 done, 1 --once gave up at --timeout, "
+        "128+N stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).",
+    )
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="default: the bundled sample articles")
     p.add_argument("--once", action="store_true", help="process the input, print alerts as JSON lines, stop")
     p.add_argument("--timeout", type=float, default=600, help="--once: give up after this many seconds")

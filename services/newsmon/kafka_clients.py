@@ -1,6 +1,7 @@
 """Kafka client settings shared by every kafka-python client, and idempotent topic creation.
 
 from newsmon.kafka_clients import client_config, create_topics
+check_access(settings)           # wrong credentials or CA: one clear KafkaAccessError, at once
 KafkaProducer(**client_config(settings), acks="all")
 create_topics(settings)          # -> names it created; existing topics are left alone
 """
@@ -8,36 +9,150 @@ create_topics(settings)          # -> names it created; existing topics are left
 from __future__ import annotations
 
 import logging
+import ssl
 from collections.abc import Iterable
 from typing import Any
 
 import kafka.errors as kafka_errors
 from kafka.admin import KafkaAdminClient
+from pydantic import SecretStr
 
 from newsmon import topics
-from newsmon.settings import Settings
+from newsmon.settings import ENV_PREFIX, ConfigError, Settings, kafka_security_problem
 
 log = logging.getLogger(__name__)
 
+TLS_PROTOCOLS = ("SSL", "SASL_SSL")
+ACCESS_CHECK_SECONDS = 15.0
+
+
+class KafkaAccessError(ConfigError):
+    """The brokers refused the configured TLS or SASL settings (wrong CA, password, mechanism, listener)."""
+
 
 def client_config(settings: Settings) -> dict[str, Any]:
-    """Bootstrap servers plus, when a SASL user is set, SASL/PLAIN over plaintext.
+    """Bootstrap servers plus the security settings: TLS (SSL, SASL_SSL) and SASL credentials.
 
     The kwargs are valid for KafkaProducer, KafkaConsumer and KafkaAdminClient alike.
     """
-    config: dict[str, Any] = {
-        "bootstrap_servers": [server.strip() for server in settings.kafka_bootstrap.split(",") if server.strip()],
-    }
-    if settings.kafka_sasl_username:
-        if settings.kafka_sasl_password is None:
-            raise ValueError("NEWSMON_KAFKA_SASL_USERNAME is set but NEWSMON_KAFKA_SASL_PASSWORD is not")
+    config: dict[str, Any] = {"bootstrap_servers": bootstrap_servers(settings)}
+    protocol = settings.kafka_protocol
+    if protocol != "PLAINTEXT":
+        config["security_protocol"] = protocol
+    context: ssl.SSLContext | None = ssl_context(settings)
+    if context is not None:
+        config["ssl_context"] = context
+    if protocol.startswith("SASL_"):
         config.update(
-            security_protocol="SASL_PLAINTEXT",
-            sasl_mechanism="PLAIN",
+            sasl_mechanism=settings.kafka_sasl_mechanism,
             sasl_plain_username=settings.kafka_sasl_username,
-            sasl_plain_password=settings.kafka_sasl_password.get_secret_value(),
+            sasl_plain_password=sasl_password(settings).get_secret_value(),
         )
     return config
+
+
+def bootstrap_servers(settings: Settings) -> list[str]:
+    return [server.strip() for server in settings.kafka_bootstrap.split(",") if server.strip()]
+
+
+def sasl_password(settings: Settings) -> SecretStr:
+    secret = settings.kafka_sasl_secret()
+    if secret is None:  # only a model_copy() skips the settings' own check
+        raise ConfigError(kafka_security_problem(settings) or "no SASL password")
+    return secret
+
+
+def _encrypted_key(*_: object) -> str:
+    # Without a callback OpenSSL would prompt on the terminal and a worker would hang.
+    raise ConfigError(f"{ENV_PREFIX}KAFKA_SSL_KEYFILE: the key is encrypted; give an unencrypted PEM key")
+
+
+def ssl_context(settings: Settings) -> ssl.SSLContext | None:
+    """For SSL and SASL_SSL: verify the brokers' certificates and host names against
+    NEWSMON_KAFKA_SSL_CAFILE (unset: the system's CAs) and offer the client certificate if set."""
+    if settings.kafka_protocol not in TLS_PROTOCOLS:
+        return None
+    cafile, certfile, keyfile = settings.kafka_ssl_cafile, settings.kafka_ssl_certfile, settings.kafka_ssl_keyfile
+    try:
+        context = ssl.create_default_context(cafile=str(cafile) if cafile else None)
+    except ssl.SSLError as error:
+        raise ConfigError(
+            f"{ENV_PREFIX}KAFKA_SSL_CAFILE={str(cafile)!r}: no usable PEM certificate in it ({error.reason})"
+        ) from None
+    if certfile is not None:
+        try:
+            context.load_cert_chain(certfile, keyfile, password=_encrypted_key)
+        except ssl.SSLError as error:
+            raise ConfigError(
+                f"{ENV_PREFIX}KAFKA_SSL_CERTFILE={str(certfile)!r}: not a PEM certificate with its key ({error.reason})"
+            ) from None
+    return context
+
+
+def check_access(settings: Settings, timeout: float = ACCESS_CHECK_SECONDS) -> None:
+    """Connect once to the first broker that answers and raise KafkaAccessError, with one line
+    naming the cause, if it refuses the TLS or SASL settings.
+
+    kafka-python retries such a refusal until its bootstrap timeout (30 s) and aiokafka gives up at
+    once, but both then only say they could not bootstrap. Brokers that cannot be reached are left
+    to the clients' own retries, and PLAINTEXT has nothing to check.
+    """
+    if settings.kafka_protocol == "PLAINTEXT":
+        return
+    import asyncio
+
+    for server in bootstrap_servers(settings):
+        host, _, port = server.rpartition(":")
+        try:
+            asyncio.run(asyncio.wait_for(_authenticate(settings, host, int(port), timeout), timeout))
+        except (OSError, TimeoutError):  # TLS and connection resets are handled inside: this is unreachable
+            continue
+        return
+
+
+async def _authenticate(settings: Settings, host: str, port: int, timeout: float) -> None:
+    from aiokafka import errors as aiokafka_errors
+    from aiokafka.conn import create_conn
+
+    protocol = settings.kafka_protocol
+    where = f"Kafka at {host}:{port}"
+    sasl = protocol.startswith("SASL_")
+    try:
+        connection = await create_conn(
+            host,
+            port,
+            client_id=f"{settings.worker_id}-access-check",
+            request_timeout_ms=int(timeout * 1000),
+            ssl_context=ssl_context(settings),
+            security_protocol=protocol,
+            sasl_mechanism=settings.kafka_sasl_mechanism if sasl else None,
+            sasl_plain_username=settings.kafka_sasl_username if sasl else None,
+            sasl_plain_password=sasl_password(settings).get_secret_value() if sasl else None,
+        )
+    except ssl.SSLCertVerificationError as error:
+        cafile = settings.kafka_ssl_cafile
+        trusted = f"{ENV_PREFIX}KAFKA_SSL_CAFILE={str(cafile)!r}" if cafile else "the system CAs"
+        raise KafkaAccessError(
+            f"{where}: TLS certificate verify failed ({error.verify_message}); trusted: {trusted}"
+        ) from None
+    except ssl.SSLError as error:
+        raise KafkaAccessError(
+            f"{where}: TLS handshake failed ({error.reason}); is it a {protocol} listener?"
+        ) from None
+    except aiokafka_errors.SaslAuthenticationFailed as error:
+        raise KafkaAccessError(
+            f"{where}: SASL authentication failed for user {settings.kafka_sasl_username!r} "
+            f"with {settings.kafka_sasl_mechanism}: {error.args[0] if error.args else error}"
+        ) from None
+    except aiokafka_errors.UnsupportedSaslMechanismError:
+        raise KafkaAccessError(
+            f"{where} does not offer SASL mechanism {settings.kafka_sasl_mechanism} ({ENV_PREFIX}KAFKA_SASL_MECHANISM)"
+        ) from None
+    except (ConnectionResetError, aiokafka_errors.KafkaConnectionError):
+        raise KafkaAccessError(
+            f"{where} closed the connection during the {protocol} handshake; is it a {protocol} listener?"
+        ) from None
+    connection.close()
 
 
 class _DropConfigDump(logging.Filter):

@@ -7,9 +7,9 @@ with `load_settings()` and hand it down; no other module reads the environment.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import BeforeValidator, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "NEWSMON_"
@@ -30,15 +30,49 @@ class ConfigError(ValueError):
     """A setting, or a file a setting names, that cannot be used; the message is one line for a person."""
 
 
+def _upper(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _empty_is_none(value: object) -> object:
+    return None if value == "" else value
+
+
+# An empty variable (NEWSMON_KAFKA_SSL_CAFILE=) unsets the file rather than naming ".".
+OptionalFile = Annotated[Path | None, BeforeValidator(_empty_is_none)]
+SecurityProtocol = Annotated[Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"], BeforeValidator(_upper)]
+SaslMechanism = Annotated[Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"], BeforeValidator(_upper)]
+
+
+def read_secret_file(path: Path, variable: str) -> SecretStr:
+    """A secret kept in a file (a container secret): its text without the final line break."""
+    try:
+        secret = path.read_text(encoding="utf-8").rstrip("\r\n")
+    except OSError as error:
+        raise ConfigError(f"{ENV_PREFIX}{variable.upper()}={str(path)!r}: cannot read it: {error.strerror}") from None
+    if not secret:
+        raise ConfigError(f"{ENV_PREFIX}{variable.upper()}={str(path)!r}: the file is empty")
+    return SecretStr(secret)
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
+    # hide_input_in_errors: a ValidationError printed anywhere must not show a password.
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore", hide_input_in_errors=True)
 
     kafka_bootstrap: str = Field("127.0.0.1:19092", description="host:port[,host:port] of the brokers")
+    kafka_security_protocol: SecurityProtocol | None = Field(
+        None, description="unset: PLAINTEXT, or SASL_PLAINTEXT when a SASL username is set"
+    )
+    kafka_sasl_mechanism: SaslMechanism = "PLAIN"
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
     kafka_session_timeout_seconds: float = Field(
         60.0, ge=6, description="a worker silent this long leaves its consumer group; its partitions move on"
     )
+    kafka_sasl_password_file: OptionalFile = Field(None, description="a file holding the SASL password instead")
+    kafka_ssl_cafile: OptionalFile = Field(None, description="PEM CA certificates of the brokers; unset: the system's")
+    kafka_ssl_certfile: OptionalFile = Field(None, description="PEM client certificate, for brokers that ask for one")
+    kafka_ssl_keyfile: OptionalFile = Field(None, description="its PEM private key, if not in the certificate file")
     topic_partitions: int = Field(6, ge=1, le=1000)
     topic_replication: int = Field(1, ge=1)
 
@@ -66,6 +100,63 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    @property
+    def kafka_protocol(self) -> Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]:
+        """The security protocol in effect (SASL_PLAINTEXT when only a SASL username says so)."""
+        if self.kafka_security_protocol is not None:
+            return self.kafka_security_protocol
+        return "SASL_PLAINTEXT" if self.kafka_sasl_username else "PLAINTEXT"
+
+    def kafka_sasl_secret(self) -> SecretStr | None:
+        """The SASL password, from NEWSMON_KAFKA_SASL_PASSWORD or read now from the password file."""
+        if self.kafka_sasl_password_file is not None:
+            return read_secret_file(self.kafka_sasl_password_file, "kafka_sasl_password_file")
+        return self.kafka_sasl_password
+
+    @model_validator(mode="after")
+    def _check_kafka_security(self) -> Settings:
+        problem = kafka_security_problem(self)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+def kafka_security_problem(settings: Settings) -> str | None:
+    """What makes the Kafka security settings unusable together, in one line, or None."""
+    protocol = f"{ENV_PREFIX}KAFKA_SECURITY_PROTOCOL={settings.kafka_protocol}"
+    password, password_file = settings.kafka_sasl_password, settings.kafka_sasl_password_file
+    if settings.kafka_protocol.startswith("SASL_"):
+        if not settings.kafka_sasl_username:
+            return f"{protocol} needs {ENV_PREFIX}KAFKA_SASL_USERNAME"
+        if password is None and password_file is None:
+            return f"{protocol} needs {ENV_PREFIX}KAFKA_SASL_PASSWORD or {ENV_PREFIX}KAFKA_SASL_PASSWORD_FILE"
+        if password is not None and password_file is not None:
+            return f"{ENV_PREFIX}KAFKA_SASL_PASSWORD and {ENV_PREFIX}KAFKA_SASL_PASSWORD_FILE are both set: use one"
+    else:
+        stray = {"USERNAME": settings.kafka_sasl_username, "PASSWORD": password, "PASSWORD_FILE": password_file}
+        for suffix, value in stray.items():
+            if value not in (None, ""):
+                return f"{ENV_PREFIX}KAFKA_SASL_{suffix} is set but {protocol} does not use SASL"
+    files = {
+        "kafka_ssl_cafile": settings.kafka_ssl_cafile,
+        "kafka_ssl_certfile": settings.kafka_ssl_certfile,
+        "kafka_ssl_keyfile": settings.kafka_ssl_keyfile,
+    }
+    named = [field for field, path in files.items() if path is not None]
+    if named and not settings.kafka_protocol.endswith("SSL"):
+        return f"{ENV_PREFIX}{named[0].upper()} is set but {protocol} does not use TLS (SSL and SASL_SSL do)"
+    if settings.kafka_ssl_keyfile is not None and settings.kafka_ssl_certfile is None:
+        return f"{ENV_PREFIX}KAFKA_SSL_KEYFILE is set without {ENV_PREFIX}KAFKA_SSL_CERTFILE"
+    for field, path in {**files, "kafka_sasl_password_file": password_file}.items():
+        if path is not None and not path.is_file():
+            return f"{ENV_PREFIX}{field.upper()}={str(path)!r}: no such file"
+    if password_file is not None:
+        try:
+            settings.kafka_sasl_secret()
+        except ConfigError as error:
+            return str(error)
+    return None
+
 
 def load_settings(**overrides: Any) -> Settings:
     """The settings from the environment (and `overrides`); a bad value raises ConfigError."""
@@ -79,7 +170,10 @@ def describe_invalid_settings(error: ValidationError) -> str:
     """One line naming each bad variable, its value (never a secret's) and what is allowed."""
     problems = []
     for problem in error.errors():
-        field = str(problem["loc"][0]) if problem["loc"] else ""
+        if not problem["loc"]:  # a rule across settings: its message names them, and shows no value
+            problems.append(str(problem["msg"]).removeprefix("Value error, "))
+            continue
+        field = str(problem["loc"][0])
         info = Settings.model_fields.get(field)
         secret = info is not None and "SecretStr" in str(info.annotation)
         value = "(hidden)" if secret else repr(problem.get("input"))

@@ -42,6 +42,7 @@ def test_runner_reads_pipeline_counts_from_a_metrics_page():
 def test_settings_read_the_environment_with_the_prefix(monkeypatch):
     monkeypatch.setenv("NEWSMON_KAFKA_BOOTSTRAP", "10.0.0.5:9092")
     monkeypatch.setenv("NEWSMON_TOPIC_PARTITIONS", "12")
+    monkeypatch.setenv("NEWSMON_KAFKA_SASL_USERNAME", "alice")
     monkeypatch.setenv("NEWSMON_KAFKA_SASL_PASSWORD", "hunter2")
     settings = Settings()
     assert settings.kafka_bootstrap == "10.0.0.5:9092" and settings.topic_partitions == 12

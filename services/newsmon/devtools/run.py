@@ -2,7 +2,11 @@
 
 Starts the local Kafka broker, creates the topics, starts a worker, ingests articles and
 prints alerts. With --once it uses a throw-away broker on free ports, prints each alert as
-one JSON line on stdout and a summary JSON line on stderr, stops what it started and exits."""
+one JSON line on stdout and a summary JSON line on stderr, stops what it started and exits.
+
+Ctrl-C, SIGTERM and SIGHUP stop it alike (stopping.py): the worker and its NLP processes, then a
+broker this command started, are stopped, the throw-away data dir is removed, and the exit status
+is 128 + the signal's number (130 for Ctrl-C, 143 for SIGTERM)."""
 
 from __future__ import annotations
 
@@ -10,7 +14,6 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -24,12 +27,13 @@ from pathlib import Path
 import orjson
 from kafka import KafkaConsumer
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import SecretStr
 
 from newsmon import topics
-from newsmon.devtools import local_kafka
+from newsmon.devtools import local_kafka, stopping
 from newsmon.kafka_clients import client_config, create_topics
 from newsmon.records import Alert
-from newsmon.settings import PACKAGE_DIR, Settings
+from newsmon.settings import ENV_PREFIX, PACKAGE_DIR, Settings
 from newsmon.sources.files import read_sources
 from newsmon.sources.publish import publish
 
@@ -105,18 +109,20 @@ def format_alert(alert: Alert) -> str:
 def broker(settings: Settings, once: bool) -> Iterator[Settings]:
     """A running broker; stopped afterwards only if this call started it."""
     local_kafka.ensure_jars()
-    if once:
-        data_dir = Path(tempfile.mkdtemp(prefix="newsmon-once-"))
-        port, controller_port, web_port = local_kafka.free_ports(3)
-    else:
-        data_dir = settings.data_dir
-        port = int(settings.kafka_bootstrap.rsplit(":", 1)[1])
-        controller_port, web_port = port + 1, settings.web_port
-    kafka_dir = data_dir / "kafka"
-    already_running = local_kafka.running_pid(kafka_dir) is not None
-    say(f"starting Kafka on 127.0.0.1:{port} ...")
-    local_kafka.start(kafka_dir, port=port, controller_port=controller_port)
+    throw_away: Path | None = None
+    started_here = False
     try:
+        if once:
+            throw_away = data_dir = Path(tempfile.mkdtemp(prefix="newsmon-once-"))
+            port, controller_port, web_port = local_kafka.free_ports(3)
+        else:
+            data_dir = settings.data_dir
+            port = int(settings.kafka_bootstrap.rsplit(":", 1)[1])
+            controller_port, web_port = port + 1, settings.web_port
+        kafka_dir = data_dir / "kafka"
+        started_here = local_kafka.running_pid(kafka_dir) is None
+        say(f"starting Kafka on 127.0.0.1:{port} ...")
+        local_kafka.start(kafka_dir, port=port, controller_port=controller_port)  # a stop may come while it waits
         yield settings.model_copy(
             update={
                 "kafka_bootstrap": f"127.0.0.1:{port}",
@@ -125,11 +131,24 @@ def broker(settings: Settings, once: bool) -> Iterator[Settings]:
             }
         )
     finally:
-        if not already_running:
-            say("stopping Kafka ...")
-            local_kafka.stop(kafka_dir)
-        if once:
-            shutil.rmtree(data_dir, ignore_errors=True)
+        with stopping.deferred():
+            if started_here:
+                say("stopping Kafka ...")
+                local_kafka.stop(kafka_dir)
+            if throw_away is not None:
+                shutil.rmtree(throw_away, ignore_errors=True)
+
+
+KAFKA_SECURITY_FIELDS = (
+    "kafka_security_protocol",
+    "kafka_sasl_mechanism",
+    "kafka_sasl_username",
+    "kafka_sasl_password",
+    "kafka_sasl_password_file",
+    "kafka_ssl_cafile",
+    "kafka_ssl_certfile",
+    "kafka_ssl_keyfile",
+)
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
@@ -141,6 +160,13 @@ def settings_env(settings: Settings) -> dict[str, str]:
             "NEWSMON_DATA_DIR": str(settings.data_dir),
         }
     )
+    # The child connects as these settings do: an inherited variable must not mix in.
+    for field in KAFKA_SECURITY_FIELDS:
+        name, value = f"{ENV_PREFIX}{field.upper()}", getattr(settings, field)
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
     return env
 
 
@@ -148,15 +174,20 @@ def settings_env(settings: Settings) -> dict[str, str]:
 def worker_process(settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     log_path = settings.data_dir / "worker.log"
-    with open(log_path, "ab") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "newsmon", "worker"],
-            env=settings_env(settings),
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
+    process: subprocess.Popen[bytes] | None = None
     try:
+        # Deferred: a stop must not leave a started worker unknown to the `finally` below.
+        with stopping.deferred(), open(log_path, "ab") as log_file:
+            # Its own process group: stopping it can kill the group (the worker and its NLP processes),
+            # and a terminal's Ctrl-C reaches only this command, which then stops the worker in order.
+            process = subprocess.Popen(
+                [sys.executable, "-m", "newsmon", "worker"],
+                env=settings_env(settings),
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + 120
         while fetch_counts(settings.web_port) is None:
             if process.poll() is not None:
@@ -168,17 +199,14 @@ def worker_process(settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
         say(f"worker up, metrics on http://127.0.0.1:{settings.web_port}/metrics (log {log_path})")
         yield process
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        with stopping.deferred():
+            if process is not None and not stopping.stop_process_group(process, timeout=30):
+                say(f"the worker ignored SIGTERM for 30 s; killed it and its NLP processes (log {log_path})")
 
 
-def alert_consumer(settings: Settings) -> KafkaConsumer:
-    return KafkaConsumer(
+@contextmanager
+def alert_consumer(settings: Settings) -> Iterator[KafkaConsumer]:
+    consumer = KafkaConsumer(
         topics.ALERTS,
         **client_config(settings),
         auto_offset_reset="earliest",
@@ -186,6 +214,11 @@ def alert_consumer(settings: Settings) -> KafkaConsumer:
         group_id=None,
         consumer_timeout_ms=500,
     )
+    try:
+        yield consumer
+    finally:
+        with stopping.deferred():
+            consumer.close()  # before the broker goes, or the client logs errors about it
 
 
 def run_once(settings: Settings, inputs: list[str], timeout: float) -> int:
@@ -193,27 +226,26 @@ def run_once(settings: Settings, inputs: list[str], timeout: float) -> int:
         create_topics(live)
         with worker_process(live):
             report = publish(read_sources(inputs), live)
-            consumer = alert_consumer(live)
             printed: set[str] = set()
             deadline = time.monotonic() + timeout
             counts = PipelineCounts()
-            while True:
-                for message in consumer:
-                    alert = Alert.model_validate_json(message.value)
-                    if alert.alert_id not in printed:
-                        printed.add(alert.alert_id)
-                        sys.stdout.write(orjson.dumps(alert.to_json_dict()).decode() + "\n")
-                        sys.stdout.flush()
-                counts = fetch_counts(live.web_port) or counts
-                done = (
-                    counts.normalized_in >= report.published
-                    and counts.accounted_for() >= report.published
-                    and counts.alert_stage_done >= counts.enriched
-                    and len(printed) >= counts.alerts
-                )
-                if done or time.monotonic() > deadline:
-                    break
-            consumer.close()
+            with alert_consumer(live) as consumer:
+                while True:
+                    for message in consumer:
+                        alert = Alert.model_validate_json(message.value)
+                        if alert.alert_id not in printed:
+                            printed.add(alert.alert_id)
+                            sys.stdout.write(orjson.dumps(alert.to_json_dict()).decode() + "\n")
+                            sys.stdout.flush()
+                    counts = fetch_counts(live.web_port) or counts
+                    done = (
+                        counts.normalized_in >= report.published
+                        and counts.accounted_for() >= report.published
+                        and counts.alert_stage_done >= counts.enriched
+                        and len(printed) >= counts.alerts
+                    )
+                    if done or time.monotonic() > deadline:
+                        break
     summary: dict[str, int | str] = {
         "ingested": report.published,
         "enriched": counts.enriched,
@@ -238,8 +270,7 @@ def run_forever(settings: Settings, inputs: list[str]) -> int:
                 f"ingested {report.published} articles from {', '.join(inputs)}; "
                 "alerts follow (Ctrl-C stops everything this command started)"
             )
-            consumer = alert_consumer(live)
-            try:
+            with alert_consumer(live) as consumer:
                 last = None
                 while True:
                     for message in consumer:
@@ -251,14 +282,14 @@ def run_forever(settings: Settings, inputs: list[str]) -> int:
                             f"{counts.duplicates} duplicates, {counts.alerts} alerts"
                         )
                         last = counts
-            finally:
-                consumer.close()  # before the broker goes, or the client logs errors about it
 
 
 def run(settings: Settings, inputs: list[str], once: bool, timeout: float) -> int:
+    """Exit status: 0 done, 1 --once gave up (timeout), 128 + N when stopped by signal N."""
     inputs = inputs or [str(SAMPLES_DIR)]
     try:
-        return run_once(settings, inputs, timeout) if once else run_forever(settings, inputs)
-    except KeyboardInterrupt:
-        say("stopped")
-        return 0
+        with stopping.stop_signals():
+            return run_once(settings, inputs, timeout) if once else run_forever(settings, inputs)
+    except stopping.StopRequested as stop:
+        say(f"stopped by {stop.signal_name}, and so is everything this command started")
+        return stop.exit_status

@@ -15,6 +15,7 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 from newsmon import topics
 from newsmon.alerts.rules import RULE_NAMES
 from newsmon.enrich.pool import start_nlp_pool
+from newsmon.kafka_clients import sasl_password, ssl_context
 from newsmon.metrics import Metrics, default_metrics
 from newsmon.records import STAGES
 from newsmon.settings import Settings
@@ -26,13 +27,20 @@ def app_id(settings: Settings, stages: tuple[str, ...]) -> str:
     return settings.worker_id if stages == STAGES else f"{settings.worker_id}-{'-'.join(stages)}"
 
 
-def broker_credentials(settings: Settings) -> faust.SASLCredentials | None:
-    if not settings.kafka_sasl_username:
-        return None
-    return faust.SASLCredentials(
-        username=settings.kafka_sasl_username,
-        password=settings.kafka_sasl_password.get_secret_value() if settings.kafka_sasl_password else None,
-    )
+def broker_credentials(settings: Settings) -> faust.SASLCredentials | faust.SSLCredentials | None:
+    """Faust's (aiokafka's) view of the security settings client_config gives kafka-python."""
+    protocol = settings.kafka_protocol
+    context = ssl_context(settings)
+    if protocol.startswith("SASL_"):
+        return faust.SASLCredentials(
+            username=settings.kafka_sasl_username,
+            password=sasl_password(settings).get_secret_value(),
+            mechanism=settings.kafka_sasl_mechanism,
+            ssl_context=context,  # with a context Faust says SASL_SSL, without SASL_PLAINTEXT
+        )
+    if context is not None:
+        return faust.SSLCredentials(context)
+    return None
 
 
 def make_app(settings: Settings, stages: Iterable[str] = STAGES, metrics: Metrics | None = None) -> faust.App:

@@ -13,8 +13,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from newsmon.devtools import stopping
+from newsmon.devtools.local_kafka import sasl
 from newsmon.devtools.local_kafka.jars import KAFKA_DIR, LocalKafkaError, java_executable
 from newsmon.devtools.local_kafka.readiness import wait_ready
+from newsmon.devtools.local_kafka.sasl import SaslSslListener
 from newsmon.devtools.local_kafka.storage import (
     CONFIG_FILE_NAME,
     config_log_dirs,
@@ -24,7 +27,9 @@ from newsmon.devtools.local_kafka.storage import (
     logging_opts,
     render_server_properties,
 )
-from newsmon.settings import REPO_ROOT
+from newsmon.devtools.local_kafka.tls import BrokerTls, ensure_broker_tls
+from newsmon.kafka_clients import check_access
+from newsmon.settings import REPO_ROOT, ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +38,7 @@ DEFAULT_PORT = 19092
 DEFAULT_CONTROLLER_PORT = 19093
 PID_FILE_NAME = "kafka.pid"
 LOG_FILE_NAME = "kafka.log"
+TLS_DIR_NAME = "tls"
 
 # The flags bin/kafka-server-start.sh passes, minus JMX and GC logging.
 JVM_PERFORMANCE_OPTS = (
@@ -100,6 +106,29 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _render(
+    kafka_dir: Path, data_dir: Path, port: int, controller_port: int, sasl_ssl: SaslSslListener | None
+) -> tuple[str, BrokerTls | None]:
+    config_text = render_server_properties(
+        (kafka_dir / "server.properties").read_text(), port=port, controller_port=controller_port, data_dir=data_dir
+    )
+    if sasl_ssl is None:
+        return config_text, None
+    tls = ensure_broker_tls(data_dir / TLS_DIR_NAME)
+    overlay = (kafka_dir / sasl.OVERLAY_NAME).read_text()
+    config_text = sasl.render_sasl_ssl(
+        config_text, overlay, port=port, controller_port=controller_port, sasl_port=sasl_ssl.port, tls=tls
+    )
+    return config_text, tls
+
+
+def _check_sasl_ssl(sasl_ssl: SaslSslListener, tls: BrokerTls) -> None:
+    try:
+        check_access(sasl.client_settings(sasl_ssl, tls))
+    except ConfigError as exc:
+        raise LocalKafkaError(f"the SASL_SSL listener refuses its own user: {exc}") from None
+
+
 def start(
     data_dir: Path,
     port: int = DEFAULT_PORT,
@@ -108,9 +137,12 @@ def start(
     *,
     kafka_dir: Path = KAFKA_DIR,
     ready_timeout: float = 120.0,
+    sasl_ssl: SaslSslListener | None = None,
 ) -> int:
     """Start (formatting on first use) a broker on data_dir and wait until it answers; return its pid.
 
+    With sasl_ssl it also listens for SASL_SSL clients (SCRAM users made by the first format, TLS
+    from the CA in data_dir/tls) and is ready once the first user can log in there.
     Idempotent: a broker already running on data_dir with the same rendered config is reused.
     Raises LocalKafkaError with the tail of data_dir/kafka.log if the JVM dies while starting.
     """
@@ -118,28 +150,35 @@ def start(
     kafka_dir = kafka_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     bootstrap = f"127.0.0.1:{port}"
-    config_text = render_server_properties(
-        (kafka_dir / "server.properties").read_text(), port=port, controller_port=controller_port, data_dir=data_dir
-    )
     config_path = data_dir / CONFIG_FILE_NAME
     log_path = data_dir / LOG_FILE_NAME
 
     with _exclusive(data_dir / "start.lock"):
+        config_text, tls = _render(kafka_dir, data_dir, port, controller_port, sasl_ssl)
         pid = running_pid(data_dir)
         if pid is not None:
             if config_path.read_text() != config_text:
                 raise LocalKafkaError(
-                    f"a broker (pid {pid}) already runs on {data_dir} with other ports; stop it first"
+                    f"a broker (pid {pid}) already runs on {data_dir} with other ports or listeners; stop it first"
                 )
             log.info("Kafka already running on %s (pid %d)", data_dir, pid)
             wait_ready(bootstrap, ready_timeout, process_alive=lambda: _is_our_broker(pid, data_dir))
+            if sasl_ssl is not None and tls is not None:
+                _check_sasl_ssl(sasl_ssl, tls)
             return pid
 
         (data_dir / PID_FILE_NAME).unlink(missing_ok=True)
+        config_path.unlink(missing_ok=True)
+        # 0600: with a SASL_SSL listener it holds the TLS key's password.
+        config_path.touch(mode=0o600)
         config_path.write_text(config_text)
         if not is_formatted(config_text):
-            cluster_id = format_storage(data_dir, kafka_dir=kafka_dir)
+            users = sasl_ssl.users if sasl_ssl else ()
+            cluster_id = format_storage(data_dir, kafka_dir=kafka_dir, extra_arguments=sasl.scram_arguments(users))
+            sasl.record_users(data_dir, users)
             log.info("formatted %s with cluster id %s", config_log_dirs(config_text), cluster_id)
+        elif sasl_ssl is not None:
+            sasl.check_users_exist(data_dir, sasl_ssl.users)
 
         command = [
             java_executable(),
@@ -152,7 +191,8 @@ def start(
             "kafka.Kafka",
             str(config_path),
         ]
-        with log_path.open("ab") as log_file:
+        # Deferred: a stop must find the pid file of a JVM it started (newsmon run stops it).
+        with stopping.deferred(), log_path.open("ab") as log_file:
             # New session: Ctrl-C in the terminal that ran `up` must not kill the broker.
             process = subprocess.Popen(
                 command,
@@ -162,8 +202,8 @@ def start(
                 start_new_session=True,
                 cwd=data_dir,
             )
-        _CHILDREN[process.pid] = process
-        (data_dir / PID_FILE_NAME).write_text(f"{process.pid}\n")
+            _CHILDREN[process.pid] = process
+            (data_dir / PID_FILE_NAME).write_text(f"{process.pid}\n")
         log.info("started Kafka pid %d on %s, log %s", process.pid, bootstrap, log_path)
 
         try:
@@ -172,6 +212,8 @@ def start(
             stop(data_dir)
             _CHILDREN.pop(process.pid, None)
             raise LocalKafkaError(f"{exc}; from {log_path}:\n{log_excerpt(log_path)}") from None
+        if sasl_ssl is not None and tls is not None:
+            _check_sasl_ssl(sasl_ssl, tls)
         return process.pid
 
 

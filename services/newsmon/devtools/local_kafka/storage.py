@@ -7,6 +7,7 @@ import base64
 import string
 import subprocess
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 from newsmon.devtools.local_kafka.jars import KAFKA_DIR, LocalKafkaError, java_executable
@@ -36,15 +37,31 @@ def new_cluster_id() -> str:
             return cluster_id
 
 
-def config_log_dirs(config_text: str) -> list[Path]:
-    """The log.dirs (or log.dir) entries of a rendered server.properties."""
+def config_values(config_text: str) -> dict[str, str]:
+    """The key=value pairs of a rendered server.properties."""
     values: dict[str, str] = {}
     for line in config_text.splitlines():
         key, sep, value = line.strip().partition("=")
         if sep and not key.startswith(("#", "!")):
             values[key.strip()] = value.strip()
+    return values
+
+
+def config_log_dirs(config_text: str) -> list[Path]:
+    """The log.dirs (or log.dir) entries of a rendered server.properties."""
+    values = config_values(config_text)
     raw = values.get("log.dirs") or values.get("log.dir", "")
     return [Path(entry.strip()) for entry in raw.split(",") if entry.strip()]
+
+
+def config_listeners(config_text: str) -> dict[str, int]:
+    """The port of each listener name in a rendered server.properties' `listeners`."""
+    listeners: dict[str, int] = {}
+    for entry in config_values(config_text).get("listeners", "").split(","):
+        name, sep, address = entry.strip().partition("://")
+        if sep:
+            listeners[name] = int(address.rpartition(":")[2])
+    return listeners
 
 
 def is_formatted(config_text: str) -> bool:
@@ -76,8 +93,11 @@ def logging_opts(kafka_dir: Path, data_dir: Path) -> list[str]:
     return [f"-Dlog4j2.configurationFile={kafka_dir / 'log4j2.properties'}", f"-Dkafka.logs.dir={data_dir}"]
 
 
-def format_storage(data_dir: Path, *, kafka_dir: Path = KAFKA_DIR, cluster_id: str | None = None) -> str:
-    """Format log.dirs for the rendered config in data_dir once; return the cluster id used."""
+def format_storage(
+    data_dir: Path, *, kafka_dir: Path = KAFKA_DIR, cluster_id: str | None = None, extra_arguments: Sequence[str] = ()
+) -> str:
+    """Format log.dirs for the rendered config in data_dir once; return the cluster id used.
+    extra_arguments go to the storage tool's format (e.g. --add-scram)."""
     cluster_id = cluster_id or new_cluster_id()
     command = [
         java_executable(),
@@ -91,6 +111,7 @@ def format_storage(data_dir: Path, *, kafka_dir: Path = KAFKA_DIR, cluster_id: s
         cluster_id,
         "--config",
         str(data_dir / CONFIG_FILE_NAME),
+        *extra_arguments,
     ]  # static quorum (controller.quorum.voters): no --standalone
     format_log = data_dir / FORMAT_LOG_NAME
     with format_log.open("w") as out:
