@@ -213,7 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--guarantee", choices=["at_least_once", "exactly_once"], default=None)
     args = parser.parse_args(argv)
     settings = load_settings()
-    extra_env = {"NEWSMON_PROCESSING_GUARANTEE": args.guarantee} if args.guarantee else {}
+    # A killed worker's partitions move on after the session timeout: 10 s, not Faust's 60, unless set.
+    extra_env = {"NEWSMON_KAFKA_SESSION_TIMEOUT_SECONDS": os.environ.get("NEWSMON_KAFKA_SESSION_TIMEOUT_SECONDS", "10")}
+    if args.guarantee:
+        extra_env["NEWSMON_PROCESSING_GUARANTEE"] = args.guarantee
     summary = run_chaos(
         settings,
         articles=args.articles,

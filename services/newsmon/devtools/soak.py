@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -48,6 +49,11 @@ def table_entries(web_port: int) -> dict[str, float]:
     }
 
 
+def process_rss_mib(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return round(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) / 1024, 1)
+
+
 def wait_processed(web_port: int, at_least: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -74,7 +80,11 @@ def run_soak(settings: Settings, *, articles: int, chunk: int, words: int, windo
                     wait_processed(live.web_port, sent, 3600)
                     rss = process_tree_rss_mib(process.pid)
                     rss_start = rss_start or rss
-                    say(f"{sent} articles processed; worker RSS {rss} MiB; tables {table_entries(live.web_port)}")
+                    own = process_rss_mib(process.pid)
+                    say(
+                        f"{sent} articles processed; RSS {rss} MiB (worker {own}, NLP {round(rss - own, 1)}); "
+                        f"tables {table_entries(live.web_port)}"
+                    )
             finally:
                 producer.close()
             rss_end = process_tree_rss_mib(process.pid)
