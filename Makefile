@@ -14,7 +14,7 @@ JARS_STAMP := deploy/kafka/libs/.pom.sha256
 PYTEST_ARGS ?=
 
 .PHONY: help setup setup-python setup-kafka setup-prometheus run test test-unit test-integration test-e2e \
-        lint bench eval kafka-up kafka-down topics schemas check-rules clean models
+        lint bench chaos soak eval kafka-up kafka-down topics schemas check-rules clean models
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -59,6 +59,12 @@ test-e2e: setup ## the end-to-end tests
 
 bench: setup ## throughput and latency of the whole pipeline against a bare in-process loop
 	@$(NEWSMON) bench
+
+chaos: setup ## SIGKILL a worker twice mid-work over 10,000 articles; prints sent, enriched, lost, duplicates (ARGS=...)
+	@$(PY) -m newsmon.devtools.chaos $(ARGS)
+
+soak: setup ## 100,000 articles through one worker: its memory at start and end, the tables' sizes (ARGS=...)
+	@$(PY) -m newsmon.devtools.soak $(ARGS)
 
 kafka-up: setup ## start the local broker (127.0.0.1:19092, data in var/kafka)
 	@PYTHON=$(PY) deploy/kafka/kafka-up.sh

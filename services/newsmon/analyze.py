@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any, TypeVar
 
-from newsmon.enrich.articles import enrich_articles
+from newsmon.enrich.articles import EnrichmentFailure, enrich_articles
 from newsmon.nlp.enricher import Enricher
 from newsmon.normalize.article import to_normalized
 from newsmon.normalize.parse import Rejected, parse_raw
@@ -45,4 +45,7 @@ def analyze_messages(
             except Rejected as exc:
                 yield where, {"reason": exc.reason, "error": exc.error}
         for (where, _), record in zip(ready, enrich_articles(enricher, [a for _, a in ready]), strict=True):
-            yield where, record
+            if isinstance(record, EnrichmentFailure):
+                yield where, {"reason": "nlp_error", "error": record.error}
+            else:
+                yield where, record

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, Info
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
 
 from newsmon import __version__
 from newsmon.records import STAGES, DeadLetter
@@ -41,6 +41,13 @@ class Metrics:
             "From ingest to alert sent",
             buckets=_E2E_BUCKETS,
             **kw,
+        )
+        self.nlp_replacements = Counter(
+            "nlp_process_replacements", "NLP processes replaced after a batch ran too long or a process died", **kw
+        )
+        self.table_entries = Gauge("table_entries", "Entries in a worker's table (owned partitions)", ["table"], **kw)
+        self.table_expired = Counter(
+            "table_entries_expired", "Table entries deleted past their window", ["table"], **kw
         )
         for stage in STAGES:
             self.articles_in.labels(stage=stage)

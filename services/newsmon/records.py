@@ -157,6 +157,8 @@ DeadLetterReason = Literal[
     "text_too_large",
     "schema_violation",
     "processing_error",
+    "nlp_error",
+    "processing_timeout",
 ]
 
 

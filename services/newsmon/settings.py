@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     kafka_sasl_mechanism: SaslMechanism = "PLAIN"
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
+    kafka_session_timeout_seconds: float = Field(
+        60.0, ge=6, description="a worker silent this long leaves its consumer group; its partitions move on"
+    )
     kafka_sasl_password_file: OptionalFile = Field(None, description="a file holding the SASL password instead")
     kafka_ssl_cafile: OptionalFile = Field(None, description="PEM CA certificates of the brokers; unset: the system's")
     kafka_ssl_certfile: OptionalFile = Field(None, description="PEM client certificate, for brokers that ask for one")
@@ -82,8 +85,13 @@ class Settings(BaseSettings):
     max_text_bytes: int = Field(1 << 20, ge=1, description="longer articles are dead-lettered")
     nlp_batch_size: int = Field(32, ge=1)
     nlp_batch_seconds: float = Field(0.5, gt=0)
-    nlp_executor: Literal["process", "thread"] = Field("process", description="where spaCy runs, off the event loop")
     nlp_processes: int = Field(1, ge=1, description="NLP processes per worker")
+    nlp_batch_timeout_seconds: float = Field(
+        60.0, gt=0, description="an NLP batch running longer is split and retried; one article alone is dead-lettered"
+    )
+    nlp_max_restarts: int = Field(
+        3, ge=0, description="NLP process replacements in a row without a success before the worker exits non-zero"
+    )
     trained_ner: bool = Field(True, description="use the trained NER models in newsmon/nlp/models (else rules only)")
     dedup_window_seconds: float = Field(7 * 24 * 3600, gt=0, description="how long a fingerprint is remembered")
     watchlist_path: Path | None = Field(

@@ -53,7 +53,7 @@ def test_make_run_once_only_when_once_is_set_to_a_true_value(once, expected):
     "variable, value, allowed",
     [
         ("NEWSMON_WEB_PORT", "70000", "less than or equal to 65535"),
-        ("NEWSMON_NLP_EXECUTOR", "gpu", "'process' or 'thread'"),
+        ("NEWSMON_NLP_BATCH_TIMEOUT_SECONDS", "soon", "valid number"),
         ("NEWSMON_TRAINED_NER", "perhaps", "valid boolean"),
     ],
 )

@@ -8,7 +8,7 @@ from support import assert_valid
 from newsmon import topics
 from newsmon.deadletters import Position
 from newsmon.normalize.article import normalize_message
-from newsmon.normalize.dedup import is_duplicate
+from newsmon.normalize.dedup import FirstSeen, is_duplicate
 from newsmon.normalize.text import clean_text, fingerprint
 from newsmon.records import DeadLetter, NormalizedArticle
 
@@ -112,9 +112,21 @@ def test_fingerprint_ignores_case_spacing_and_punctuation_but_not_words():
 
 
 def test_is_duplicate_within_the_window_only():
-    assert not is_duplicate(None, 100.0, 60)
-    assert is_duplicate(50.0, 100.0, 60)
-    assert not is_duplicate(30.0, 100.0, 60)
+    assert not is_duplicate(None, 100.0, 60, "0/7")
+    assert is_duplicate(FirstSeen(50.0, "0/1"), 100.0, 60, "0/7")
+    assert not is_duplicate(FirstSeen(30.0, "0/1"), 100.0, 60, "0/7")
+
+
+def test_the_message_that_was_seen_is_not_a_duplicate_of_itself():
+    # Read again after a crash between recording its fingerprint and forwarding it.
+    assert not is_duplicate(FirstSeen(50.0, "2/7"), 100.0, 60, "2/7")
+    assert is_duplicate(FirstSeen(50.0, "2/7"), 100.0, 60, "2/8")
+
+
+def test_first_seen_reads_what_it_wrote_and_the_older_bare_epoch():
+    assert FirstSeen.from_json(FirstSeen(12.5, "1/2").to_json()) == FirstSeen(12.5, "1/2")
+    assert FirstSeen.from_json(12) == FirstSeen(12.0)
+    assert FirstSeen.from_json("garbage") is None
 
 
 @hsettings(max_examples=150, deadline=None)

@@ -4,6 +4,7 @@ enrich agent (in its NLP process), `newsmon analyze` and the benchmark all go th
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from newsmon.clock import now_iso
 from newsmon.nlp.enricher import Enricher
@@ -14,11 +15,24 @@ _CARRIED = set(NormalizedArticle.model_fields) - {"normalized_at"}
 WARM_LANGUAGES = ("id", "en")
 
 
-def enrich_articles(enricher: Enricher, articles: Sequence[NormalizedArticle]) -> list[EnrichedArticle]:
+@dataclass(frozen=True)
+class EnrichmentFailure:
+    """An article the NLP failed on: dead-lettered, never published with an empty analysis."""
+
+    article_id: str
+    error: str
+
+
+def enrich_articles(
+    enricher: Enricher, articles: Sequence[NormalizedArticle]
+) -> list[EnrichedArticle | EnrichmentFailure]:
+    """One result per article, in order."""
     analyses = enricher.enrich([(a.text, a.language) for a in articles])
     enriched_at = now_iso()
     return [
-        EnrichedArticle(
+        EnrichmentFailure(article.id, analysis.error)
+        if analysis.error is not None
+        else EnrichedArticle(
             **{name: getattr(article, name) for name in _CARRIED},
             entities=analysis.entities,
             topics=analysis.topics,

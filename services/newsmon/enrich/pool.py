@@ -1,20 +1,43 @@
-"""Where the spaCy work runs: a process pool (or one thread) beside the worker's event loop, so that
-the loop keeps serving Kafka heartbeats. Each pool process builds its own Enricher once, from the
-Settings the worker hands it."""
+"""Where the spaCy work runs: NLP processes beside the worker's event loop, so that the loop keeps
+serving Kafka heartbeats, watched so that no article can stall the stream.
+
+    pool = NlpPool.start(settings)           # processes built and warmed before the worker joins
+    results = await pool.run(articles)      # one EnrichedArticle or EnrichmentFailure per article
+
+A batch that runs past `nlp_batch_timeout_seconds` has its processes killed and replaced, and is
+split in halves that are retried; an article that alone runs past the limit comes back as a
+`processing_timeout` failure. A batch whose process dies is retried once whole, then split the
+same way, so one article that kills its process is found and dead-lettered (`nlp_error`) while the
+others go on. When the processes keep dying (`nlp_max_restarts` replacements in a row with no
+batch done in between) `run` raises NlpPoolBroken: the worker must exit non-zero for its supervisor
+to restart it.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import multiprocessing
-from collections.abc import Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Generic, TypeVar
 
-from newsmon.enrich.articles import enrich_articles, warm_up
+from newsmon.enrich.articles import EnrichmentFailure, enrich_articles, warm_up
 from newsmon.nlp.enricher import Enricher
 from newsmon.nlp.places.watchlist import load_watchlist
 from newsmon.records import EnrichedArticle, NormalizedArticle
 from newsmon.settings import Settings
 
+log = logging.getLogger(__name__)
+
 _process_enricher: Enricher | None = None
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
 def init_process_enricher(settings: Settings) -> None:
@@ -22,7 +45,7 @@ def init_process_enricher(settings: Settings) -> None:
     _process_enricher = Enricher(settings)
 
 
-def enrich_in_process(articles: Sequence[NormalizedArticle]) -> list[EnrichedArticle]:
+def enrich_in_process(articles: Sequence[NormalizedArticle]) -> list[EnrichedArticle | EnrichmentFailure]:
     assert _process_enricher is not None, "init_process_enricher did not run in this process"
     return enrich_articles(_process_enricher, articles)
 
@@ -32,21 +55,158 @@ def warm_up_in_process() -> None:
     warm_up(_process_enricher)
 
 
-def make_executor(settings: Settings) -> Executor:
-    """Where the spaCy work runs, its pipelines built and warmed before this returns, so the worker
-    joins the consumer group only when it can enrich at full speed. A broken watchlist raises
-    WatchlistError here, in the worker's own process, before any pool starts."""
-    load_watchlist(settings.watchlist_path)
-    if settings.nlp_executor == "thread":
-        executor: Executor = ThreadPoolExecutor(max_workers=1, initializer=init_process_enricher, initargs=(settings,))
-    else:
-        # spawn: never fork a process that runs an event loop and Kafka client threads.
-        executor = ProcessPoolExecutor(
-            max_workers=settings.nlp_processes,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=init_process_enricher,
-            initargs=(settings,),
-        )
-    for warming in [executor.submit(warm_up_in_process) for _ in range(settings.nlp_processes)]:
-        warming.result()
+class NlpPoolBroken(RuntimeError):
+    """The NLP processes keep dying: only a restart of the worker can help."""
+
+
+class TimedOut(Exception):
+    """One item ran past the time limit on its own."""
+
+
+class ProcessDied(Exception):
+    """One item's process died while working on it, twice."""
+
+
+def exit_with_parent(parent_pid: int, interval: float = 1.0) -> None:
+    """Exit this process when its parent is gone: a worker killed on its own (not its whole process
+    group) must not leave its NLP processes behind, holding memory."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(interval)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def init_child(parent_pid: int, initializer: Callable[..., None], initargs: tuple[object, ...]) -> None:
+    exit_with_parent(parent_pid)
+    initializer(*initargs)
+
+
+def make_executor(
+    processes: int,
+    initializer: Callable[..., None],
+    initargs: tuple[object, ...],
+    warm: Callable[[], None] | None = None,
+) -> ProcessPoolExecutor:
+    """`processes` NLP processes, each initialised (and warmed) before this returns."""
+    # spawn: never fork a process that runs an event loop and Kafka client threads.
+    executor = ProcessPoolExecutor(
+        max_workers=processes,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=init_child,
+        initargs=(os.getpid(), initializer, initargs),
+    )
+    if warm is not None:
+        for warming in [executor.submit(warm) for _ in range(processes)]:
+            warming.result()
     return executor
+
+
+def kill_executor(executor: ProcessPoolExecutor) -> None:
+    """Stop the processes now, whatever they are doing: a running task cannot be cancelled."""
+    # The pool offers no way to kill its workers; _processes is the pid -> Process map it keeps.
+    for process in list(getattr(executor, "_processes", {}).values()):
+        if process.is_alive():
+            process.kill()
+    executor.shutdown(wait=True, cancel_futures=True)
+
+
+class ProcessPool(Generic[Item, Result]):
+    """Runs `task(items) -> results` (one result per item) in processes with a time limit, splitting
+    batches that are too slow or kill their process; see the module's docstring."""
+
+    def __init__(
+        self,
+        build: Callable[[], ProcessPoolExecutor],
+        task: Callable[[Sequence[Item]], list[Result]],
+        *,
+        timeout: float,
+        max_restarts: int,
+        on_replace: Callable[[str], None] = lambda cause: None,
+    ) -> None:
+        self._build = build
+        self._task = task
+        self.timeout = timeout
+        self.max_restarts = max_restarts
+        self._on_replace = on_replace
+        self._executor = build()
+        self._replacements_in_row = 0
+
+    async def run(self, items: Sequence[Item]) -> list[Result | TimedOut | ProcessDied]:
+        """One result per item, in order; TimedOut or ProcessDied for an item that alone failed."""
+        if not items:
+            return []
+        return await self._run(list(items), retry_whole=True)
+
+    async def _run(self, items: list[Item], *, retry_whole: bool) -> list[Result | TimedOut | ProcessDied]:
+        try:
+            results: list[Result | TimedOut | ProcessDied] = list(await self._attempt(items))
+        except TimeoutError:
+            await self._replace(f"a batch of {len(items)} ran past {self.timeout:g} s")
+            if len(items) == 1:
+                return [TimedOut(f"the NLP took longer than {self.timeout:g} s on this article alone")]
+            return await self._split(items)
+        except BrokenProcessPool:
+            await self._replace(f"an NLP process died on a batch of {len(items)}")
+            if retry_whole:
+                return await self._run(items, retry_whole=False)
+            if len(items) == 1:
+                return [ProcessDied("the NLP process died twice while working on this article")]
+            return await self._split(items)
+        self._replacements_in_row = 0
+        return results
+
+    async def _split(self, items: list[Item]) -> list[Result | TimedOut | ProcessDied]:
+        half = len(items) // 2
+        return await self._run(items[:half], retry_whole=False) + await self._run(items[half:], retry_whole=False)
+
+    async def _attempt(self, items: list[Item]) -> list[Result]:
+        future = asyncio.wrap_future(self._executor.submit(self._task, items))
+        results = await asyncio.wait_for(future, timeout=self.timeout)
+        if len(results) != len(items):
+            raise RuntimeError(f"the NLP returned {len(results)} results for {len(items)} articles")
+        return results
+
+    async def _replace(self, cause: str) -> None:
+        self._replacements_in_row += 1
+        if self._replacements_in_row > self.max_restarts:
+            raise NlpPoolBroken(
+                f"{cause}; {self._replacements_in_row - 1} replacements in a row did not help, giving up"
+            )
+        log.warning("%s: replacing the NLP processes (%d in a row)", cause, self._replacements_in_row)
+        self._on_replace(cause)
+        old = self._executor
+        try:
+            self._executor = await asyncio.to_thread(self._rebuild, old)
+        except Exception as exc:  # the new processes could not start: the worker cannot go on
+            raise NlpPoolBroken(f"{cause}; new NLP processes could not start: {exc!r}") from exc
+
+    def _rebuild(self, old: ProcessPoolExecutor) -> ProcessPoolExecutor:
+        kill_executor(old)
+        return self._build()
+
+    def close(self) -> None:
+        kill_executor(self._executor)
+
+
+NlpPool = ProcessPool[NormalizedArticle, EnrichedArticle | EnrichmentFailure]
+
+
+def start_nlp_pool(settings: Settings, on_replace: Callable[[str], None] = lambda cause: None) -> NlpPool:
+    """The worker's NLP processes, built and warmed before this returns, so the worker joins the
+    consumer group only when it can enrich at full speed. A broken watchlist raises WatchlistError
+    here, in the worker's own process, before any process starts."""
+    load_watchlist(settings.watchlist_path)
+
+    def build() -> ProcessPoolExecutor:
+        return make_executor(settings.nlp_processes, init_process_enricher, (settings,), warm_up_in_process)
+
+    return ProcessPool(
+        build,
+        enrich_in_process,
+        timeout=settings.nlp_batch_timeout_seconds,
+        max_restarts=settings.nlp_max_restarts,
+        on_replace=on_replace,
+    )

@@ -63,6 +63,7 @@ class Analysis:
     topics: list[Topic] = field(default_factory=list)  # best first, positive scores only
     facts: list[Fact] = field(default_factory=list)
     ner_model: str = ""
+    error: str | None = None  # set when the NLP failed on this text: nothing above can be trusted
 
 
 def ner_model_name(pipeline_language: str, trained_model: str | None = None) -> str:
@@ -175,7 +176,8 @@ class Enricher:
         return self._pipelines[key]
 
     def enrich(self, items: Sequence[tuple[str, str]]) -> list[Analysis]:
-        """One Analysis per (text, language) item, in order. Never raises on any text."""
+        """One Analysis per (text, language) item, in order. Never raises on any text: a text the
+        NLP fails on gets an Analysis with `error` set, for the caller to dead-letter."""
         results: list[Analysis | None] = [None] * len(items)
         groups: dict[str, list[tuple[int, str]]] = {}
         for index, item in enumerate(items):
@@ -188,7 +190,7 @@ class Enricher:
         for key, members in groups.items():
             for (index, _), analysis in zip(members, self._run(key, [t for _, t in members]), strict=True):
                 results[index] = analysis
-        return [r if r is not None else Analysis() for r in results]
+        return [r if r is not None else Analysis(error="no analysis was produced") for r in results]
 
     def _run(self, key: str, texts: list[str]) -> Iterable[Analysis]:
         try:
@@ -202,9 +204,9 @@ class Enricher:
         for text in texts:
             try:
                 analyses.append(analysis_of(self.pipeline(key)(text), model))
-            except Exception:  # one bad text must not cost the others their analysis
+            except Exception as exc:  # one bad text must not cost the others their analysis
                 log.exception("enrichment failed for a text of %d characters", len(text))
-                analyses.append(Analysis(ner_model=model))
+                analyses.append(Analysis(ner_model=model, error=f"{type(exc).__name__}: {exc}"))
         return analyses
 
 

@@ -26,9 +26,9 @@ class IngestReport:
 
 
 def make_producer(settings: Settings) -> KafkaProducer:
-    return KafkaProducer(
-        **client_config(settings), acks="all", linger_ms=5, max_request_size=topics.MAX_MESSAGE_BYTES, retries=5
-    )
+    # kafka-python's own retry policy (retry until delivery_timeout_ms, 2 min): a topic just created
+    # has no leader for a moment, and 5 retries of 100 ms could drop articles then.
+    return KafkaProducer(**client_config(settings), acks="all", linger_ms=5, max_request_size=topics.MAX_MESSAGE_BYTES)
 
 
 def publish(

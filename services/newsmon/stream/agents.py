@@ -2,7 +2,13 @@
 
 normalize (news.articles.raw -> news.articles.normalized), deduplicate (-> news.articles.unique,
 a table of fingerprints), enrich (-> news.articles.enriched, batches in the NLP processes) and
-alert (-> news.alerts). Anything a stage cannot process goes to news.deadletter with a reason.
+alert (-> news.alerts, a table of what each article's alerts said). Anything a stage cannot
+process goes to news.deadletter with a reason; no exception stops a stream.
+
+Delivery is at least once: a message's offset is committed only after what it produced was sent
+(Faust flushes the producer before each commit; the enrich agent acks each article itself once
+its output is confirmed, see register_enrich). Tables forget entries past their window
+(stream/expiry.py).
 """
 
 from __future__ import annotations
@@ -10,25 +16,33 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from concurrent.futures import Executor
-from dataclasses import dataclass
-from typing import cast
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 import faust
 from pydantic import ValidationError
 
+from newsmon.alerts.repeats import SentAlerts, record_sent, unsent
 from newsmon.alerts.rules import evaluate
 from newsmon.clock import epoch_from_iso, iso_from_epoch
 from newsmon.contracts import encode
 from newsmon.deadletters import Position, dead_letter
-from newsmon.enrich.pool import enrich_in_process
+from newsmon.enrich.articles import EnrichmentFailure
+from newsmon.enrich.pool import NlpPool, NlpPoolBroken, ProcessDied, TimedOut
 from newsmon.metrics import Metrics
 from newsmon.normalize.article import normalize_message
-from newsmon.normalize.dedup import is_duplicate
-from newsmon.records import DeadLetter, EnrichedArticle, NormalizedArticle
+from newsmon.normalize.dedup import FirstSeen, is_duplicate
+from newsmon.records import DeadLetter, DeadLetterReason, EnrichedArticle, NormalizedArticle, Stage
 from newsmon.settings import Settings
+from newsmon.stream.expiry import expired_keys
 
 log = logging.getLogger(__name__)
+
+FINGERPRINTS_TABLE = "newsmon-fingerprints"
+SENT_ALERTS_TABLE = "newsmon-sent-alerts"
+# How often at most a table is swept for expired entries.
+SWEEP_INTERVAL_SECONDS = 60.0
 
 
 @dataclass
@@ -43,113 +57,204 @@ class Worker:
         self.metrics.deadletters.labels(stage=record.stage, reason=record.reason).inc()
         await self.deadletter.send(key=None, value=encode(record))
 
+    async def reject(self, event: faust.EventT[bytes], reason: DeadLetterReason, error: str, stage: Stage) -> None:
+        await self.send_deadletter(dead_letter(event.value, position_of(event), reason, error, stage))
+
 
 def position_of(event: faust.EventT[bytes]) -> Position:
     return Position(event.message.topic, event.message.partition, event.message.offset)
+
+
+def bytes_table(app: faust.App, name: str, settings: Settings, help: str) -> Any:
+    """A table keyed by the raw key of its source topic, partitioned like it (see stream/expiry.py)."""
+    return app.Table(
+        name,
+        default=None,
+        partitions=settings.topic_partitions,
+        use_partitioner=True,
+        key_type=bytes,  # raw keys, in the changelog too (its recovery decodes with the table's key type)
+        help=help,
+    )
+
+
+@dataclass
+class Sweeper:
+    """Deletes a table's entries past the window, at most every SWEEP_INTERVAL_SECONDS."""
+
+    app: faust.App
+    table: Any
+    source_topic: str
+    window_seconds: float
+    epoch_of: Callable[[Any], float | None]
+    metrics: Metrics
+    last: float = field(default_factory=time.monotonic)
+
+    def maybe_sweep(self, now_epoch: float) -> None:
+        if time.monotonic() - self.last < min(SWEEP_INTERVAL_SECONDS, self.window_seconds / 10):
+            return
+        self.last = time.monotonic()
+        owned = {tp.partition for tp in self.app.assignor.assigned_actives() if tp.topic == self.source_topic}
+        partitions = self.app.conf.topic_partitions
+        expired = expired_keys(
+            list(self.table.items()), now_epoch, self.window_seconds, self.epoch_of, partitions=partitions, owned=owned
+        )
+        for key in expired:
+            del self.table[key]
+        self.metrics.table_expired.labels(table=self.table.name).inc(len(expired))
+        self.metrics.table_entries.labels(table=self.table.name).set(len(self.table))
+
+
+def first_seen_epoch(value: Any) -> float | None:
+    entry = FirstSeen.from_json(value)
+    return entry.epoch if entry else None
+
+
+def sent_alerts_epoch(value: Any) -> float | None:
+    entry = SentAlerts.from_json(value)
+    return entry.epoch if entry else None
 
 
 def register_normalize(
     app: faust.App, worker: Worker, raw: faust.TopicT, normalized: faust.TopicT, unique: faust.TopicT
 ) -> None:
     m, settings = worker.metrics, worker.settings
-    first_seen = app.Table(
-        "newsmon-fingerprints",
-        default=None,
-        partitions=settings.topic_partitions,
-        help="fingerprint -> epoch seconds it was first seen",
-    )
+    first_seen = bytes_table(app, FINGERPRINTS_TABLE, settings, "fingerprint -> [epoch first seen, position]")
+    sweeper = Sweeper(app, first_seen, normalized.get_topic_name(), settings.dedup_window_seconds, first_seen_epoch, m)
 
     @app.agent(raw, name="normalize")
     async def normalize(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
             m.articles_in.labels(stage="normalize").inc()
-            with m.processing_seconds.labels(stage="normalize").time():
-                result = normalize_message(
-                    event.value,
-                    position_of(event),
-                    max_text_bytes=settings.max_text_bytes,
-                    ingested_at=iso_from_epoch(event.message.timestamp) if event.message.timestamp else None,
-                )
-            if isinstance(result, DeadLetter):
-                await worker.send_deadletter(result)
+            try:
+                with m.processing_seconds.labels(stage="normalize").time():
+                    result = normalize_message(
+                        event.value,
+                        position_of(event),
+                        max_text_bytes=settings.max_text_bytes,
+                        ingested_at=iso_from_epoch(event.message.timestamp) if event.message.timestamp else None,
+                    )
+                if isinstance(result, DeadLetter):
+                    await worker.send_deadletter(result)
+                    continue
+                # Keyed by fingerprint: every copy of a text lands on one partition, next to its table entry.
+                await normalized.send(key=result.fingerprint.encode(), value=encode(result))
+            except Exception as exc:
+                log.exception("normalize failed on %s", position_of(event))
+                await worker.reject(event, "processing_error", f"{type(exc).__name__}: {exc}", "normalize")
                 continue
-            # Keyed by fingerprint: every copy of a text lands on one partition, next to its table entry.
-            await normalized.send(key=result.fingerprint.encode(), value=encode(result))
             m.articles_out.labels(stage="normalize").inc()
 
     @app.agent(normalized, name="deduplicate")
     async def deduplicate(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
-            fingerprint = event.key.decode() if event.key else ""
             now = time.time()
-            if is_duplicate(first_seen.get(fingerprint), now, settings.dedup_window_seconds):
+            key = event.key or b""
+            position = f"{event.message.partition}/{event.message.offset}"
+            seen = FirstSeen.from_json(first_seen.get(key))
+            if is_duplicate(seen, now, settings.dedup_window_seconds, position):
                 m.duplicates.inc()
-                log.info("duplicate article dropped: fingerprint %s", fingerprint)
-                continue
-            first_seen[fingerprint] = now
-            await unique.send(key=event.key, value=event.value)
+                log.info("duplicate article dropped: fingerprint %s", key.decode(errors="replace"))
+            else:
+                if seen is None or seen.position != position:
+                    first_seen[key] = FirstSeen(now, position).to_json()
+                await unique.send(key=event.key, value=event.value)
+            sweeper.maybe_sweep(now)
 
 
 def register_enrich(
-    app: faust.App, worker: Worker, executor: Executor, unique: faust.TopicT, enriched: faust.TopicT
+    app: faust.App, worker: Worker, pool: NlpPool, unique: faust.TopicT, enriched: faust.TopicT
 ) -> None:
-    m, settings = worker.metrics, worker.settings
+    """Batches of articles through the NLP processes. The stream does not ack by itself: each
+    article is acked once its enriched record or dead letter is confirmed sent, so a crash at any
+    point leaves it to be processed again, never skipped."""
+    m = worker.metrics
+
+    async def confirm(sending: list[Awaitable[Any]]) -> None:
+        for sent in await asyncio.gather(*sending):
+            await sent  # the broker acknowledged it
 
     @app.agent(unique, name="enrich")
     async def enrich(stream: faust.StreamT[bytes]) -> None:
-        loop = asyncio.get_running_loop()
-        batches = cast(faust.Stream[bytes], stream)  # an agent's stream is a Stream; StreamT lacks take_events
-        async for events in batches.take_events(settings.nlp_batch_size, within=settings.nlp_batch_seconds):
-            m.articles_in.labels(stage="enrich").inc(len(events))
-            batch: list[tuple[faust.EventT[bytes], NormalizedArticle]] = []
-            for event in events:
+        batches = cast(faust.Stream[bytes], stream)  # an agent's stream is a Stream; StreamT lacks noack_take
+        settings = worker.settings
+        async for events in batches.noack_take(settings.nlp_batch_size, within=settings.nlp_batch_seconds):
+            taken = cast(list[faust.EventT[bytes]], events)  # noack_take yields the events
+            m.articles_in.labels(stage="enrich").inc(len(taken))
+            decoded: list[tuple[faust.EventT[bytes], NormalizedArticle]] = []
+            sending: list[Awaitable[Any]] = []
+            for event in taken:
                 try:
-                    batch.append((event, NormalizedArticle.model_validate_json(event.value)))
+                    decoded.append((event, NormalizedArticle.model_validate_json(event.value)))
                 except ValidationError as exc:
-                    await worker.send_deadletter(
-                        dead_letter(event.value, position_of(event), "schema_violation", str(exc), "enrich")
+                    sending.append(
+                        worker.deadletter.send(
+                            key=None,
+                            value=encode(
+                                dead_letter(event.value, position_of(event), "schema_violation", str(exc), "enrich")
+                            ),
+                        )
                     )
+                    m.deadletters.labels(stage="enrich", reason="schema_violation").inc()
             started = time.perf_counter()
             try:
-                results = await loop.run_in_executor(executor, enrich_in_process, [a for _, a in batch])
-            except Exception:
-                log.exception("enrich batch failed; retrying its %d articles one by one", len(batch))
-                results = []
-                for event, article in batch:
-                    try:
-                        results += await loop.run_in_executor(executor, enrich_in_process, [article])
-                    except Exception as exc:  # noqa: BLE001  (one bad article must not stop the stream)
-                        await worker.send_deadletter(
-                            dead_letter(event.value, position_of(event), "processing_error", repr(exc), "enrich")
-                        )
-            if batch:
-                per_article = (time.perf_counter() - started) / len(batch)
-                for _ in batch:
+                results = await pool.run([article for _, article in decoded])
+            except NlpPoolBroken as exc:
+                log.critical("stopping the worker: %s", exc)
+                await app.crash(exc)  # exits non-zero; these articles' offsets stay uncommitted
+                return
+            if decoded:
+                per_article = (time.perf_counter() - started) / len(decoded)
+                for _ in decoded:
                     m.processing_seconds.labels(stage="enrich").observe(per_article)
-            for record in results:
-                await enriched.send(key=record.id.encode(), value=encode(record))
-            m.articles_out.labels(stage="enrich").inc(len(results))
+            done = 0
+            for (event, _), result in zip(decoded, results, strict=True):
+                if isinstance(result, EnrichedArticle):
+                    sending.append(enriched.send(key=result.id.encode(), value=encode(result)))
+                    done += 1
+                    continue
+                reason: DeadLetterReason = "processing_timeout" if isinstance(result, TimedOut) else "nlp_error"
+                error = result.error if isinstance(result, EnrichmentFailure) else str(result)
+                assert isinstance(result, EnrichmentFailure | TimedOut | ProcessDied)
+                record = dead_letter(event.value, position_of(event), reason, error, "enrich")
+                sending.append(worker.deadletter.send(key=None, value=encode(record)))
+                m.deadletters.labels(stage="enrich", reason=reason).inc()
+            await confirm(sending)
+            for event in taken:
+                await batches.ack(event)
+            m.articles_out.labels(stage="enrich").inc(done)
 
 
 def register_alert(app: faust.App, worker: Worker, enriched: faust.TopicT, alerts: faust.TopicT) -> None:
-    m = worker.metrics
+    m, settings = worker.metrics, worker.settings
+    sent_alerts = bytes_table(app, SENT_ALERTS_TABLE, settings, "article id -> [epoch, {alert id: digest}]")
+    sweeper = Sweeper(app, sent_alerts, enriched.get_topic_name(), settings.dedup_window_seconds, sent_alerts_epoch, m)
 
     @app.agent(enriched, name="alert")
     async def alert(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
             m.articles_in.labels(stage="alert").inc()
+            now = time.time()
             try:
                 with m.processing_seconds.labels(stage="alert").time():
                     article = EnrichedArticle.model_validate_json(event.value)
                     raised = evaluate(article)
+                key = event.key or article.id.encode()
+                sent = SentAlerts.from_json(sent_alerts.get(key))
+                fresh = unsent(raised, sent)
+                for record in fresh:
+                    await alerts.send(key=record.alert_id.encode(), value=encode(record))
+                    m.alerts.labels(rule=record.rule, severity=record.severity).inc()
+                    if record.ingested_at:
+                        m.end_to_end_seconds.observe(max(0.0, now - epoch_from_iso(record.ingested_at)))
+                if fresh:
+                    sent_alerts[key] = record_sent(sent, fresh, now).to_json()
             except ValidationError as exc:
-                await worker.send_deadletter(
-                    dead_letter(event.value, position_of(event), "schema_violation", str(exc), "alert")
-                )
+                await worker.reject(event, "schema_violation", str(exc), "alert")
                 continue
-            for record in raised:
-                await alerts.send(key=record.alert_id.encode(), value=encode(record))
-                m.alerts.labels(rule=record.rule, severity=record.severity).inc()
-                if record.ingested_at:
-                    m.end_to_end_seconds.observe(max(0.0, time.time() - epoch_from_iso(record.ingested_at)))
+            except Exception as exc:
+                log.exception("alert failed on %s", position_of(event))
+                await worker.reject(event, "processing_error", f"{type(exc).__name__}: {exc}", "alert")
+                continue
+            finally:
+                sweeper.maybe_sweep(now)
             m.articles_out.labels(stage="alert").inc()

@@ -14,7 +14,7 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 
 from newsmon import topics
 from newsmon.alerts.rules import RULE_NAMES
-from newsmon.enrich.pool import make_executor
+from newsmon.enrich.pool import start_nlp_pool
 from newsmon.kafka_clients import sasl_password, ssl_context
 from newsmon.metrics import Metrics, default_metrics
 from newsmon.records import STAGES
@@ -65,7 +65,12 @@ def make_app(settings: Settings, stages: Iterable[str] = STAGES, metrics: Metric
         consumer_max_fetch_size=topics.MAX_MESSAGE_BYTES,
         # An NLP batch runs in another process, but give the loop room on a loaded machine.
         broker_max_poll_interval=300.0,
+        broker_session_timeout=settings.kafka_session_timeout_seconds,
         consumer_auto_offset_reset="earliest",
+        # A stop or rebalance does not wait for the messages in flight: the enrich agent acks its
+        # articles itself, so those of a batch cut short stay uncommitted and are processed again by
+        # the partition's next owner (at least once), rather than holding the stop for ever.
+        stream_wait_empty=False,
     )
     setup_prometheus_sensors(app, name_prefix="faust")
 
@@ -78,11 +83,13 @@ def make_app(settings: Settings, stages: Iterable[str] = STAGES, metrics: Metric
             compacting=compacting,
         )
 
-    worker = Worker(settings, metrics or default_metrics(RULE_NAMES), topic(topics.DEADLETTER))
+    metrics = metrics or default_metrics(RULE_NAMES)
+    worker = Worker(settings, metrics, topic(topics.DEADLETTER))
     if "normalize" in stages:
         register_normalize(app, worker, topic(topics.RAW), topic(topics.NORMALIZED), topic(topics.UNIQUE))
     if "enrich" in stages:
-        register_enrich(app, worker, make_executor(settings), topic(topics.UNIQUE), topic(topics.ENRICHED))
+        pool = start_nlp_pool(settings, on_replace=lambda cause: metrics.nlp_replacements.inc())
+        register_enrich(app, worker, pool, topic(topics.UNIQUE), topic(topics.ENRICHED))
     if "alert" in stages:
         register_alert(app, worker, topic(topics.ENRICHED), topic(topics.ALERTS, compacting=True))
     return app

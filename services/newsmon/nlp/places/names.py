@@ -29,7 +29,8 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
-@lru_cache(maxsize=200_000)
+# Bounded well below the vocabulary of a long stream: the cache is part of a worker's steady memory.
+@lru_cache(maxsize=50_000)
 def fold_token(text: str) -> str:
     return fold(text)
 

@@ -1,0 +1,162 @@
+"""The decisions behind at-least-once delivery with bounded state: which table entries expire,
+which alerts are repeats, and how the NLP process pool survives slow articles and dying processes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+from kafka.partitioner.default import murmur2
+
+import slow_or_deadly
+from newsmon.alerts.repeats import SentAlerts, alert_digest, record_sent, unsent
+from newsmon.alerts.rules import evaluate
+from newsmon.enrich.pool import NlpPoolBroken, ProcessDied, ProcessPool, TimedOut, make_executor
+from newsmon.normalize.dedup import FirstSeen
+from newsmon.records import EnrichedArticle, Fact, Topic
+from newsmon.stream.expiry import expired_keys, key_partition
+
+
+def first_seen_epoch(value):
+    entry = FirstSeen.from_json(value)
+    return entry.epoch if entry else None
+
+
+# -- expiry ------------------------------------------------------------------------------------------
+def test_key_partition_is_the_java_clients_murmur2():
+    for key in (b"a", b"fingerprint-0123456789abcdef", "Kyiv ☂".encode()):
+        assert key_partition(key, 6) == (murmur2(key) & 0x7FFFFFFF) % 6  # kafka-python's copy of the Java hash
+
+
+def test_entries_past_the_window_expire_in_owned_partitions_only():
+    entries = [(f"k{n}".encode(), FirstSeen(float(n * 10), "0/0").to_json()) for n in range(10)]
+    owned_all = set(range(6))
+    assert expired_keys(entries, 100.0, 45.0, first_seen_epoch, partitions=6, owned=owned_all) == [
+        b"k0", b"k1", b"k2", b"k3", b"k4", b"k5"
+    ]  # epochs 0..50 are at least 45 s old at 100
+    owned = {key_partition(b"k1", 6)}
+    only_k1_partition = expired_keys(entries, 100.0, 45.0, first_seen_epoch, partitions=6, owned=owned)
+    assert b"k1" in only_k1_partition
+    assert all(key_partition(key, 6) in owned for key in only_k1_partition)
+
+
+def test_unreadable_entries_expire():
+    assert expired_keys([(b"x", "???")], 0.0, 10.0, first_seen_epoch, partitions=1, owned={0}) == [b"x"]
+
+
+# -- repeated alerts ------------------------------------------------------------------------------------
+def casualty_article(killed: int) -> EnrichedArticle:
+    text = f"A missile strike killed {killed} people in Kharkiv."
+    return EnrichedArticle(
+        id="repeat-1", text=text, language="en", language_score=1.0, fingerprint="f", entities=[],
+        topics=[Topic(code="medtop:16000000", label="conflict, war and peace", score=0.9)],
+        facts=[Fact(kind="killed", number=killed, lower_bound=False, text=f"killed {killed}", start=21,
+                    end=29 + len(str(killed)))],
+        ner_model="test", enriched_at="2026-12-01T00:00:00.000000Z",
+    )
+
+
+def test_an_article_processed_again_raises_no_repeated_alert():
+    first = evaluate(casualty_article(3))
+    assert first and unsent(first, None) == first
+    sent = record_sent(None, first, 100.0)
+    again = evaluate(casualty_article(3))  # new created_at, same content
+    assert [a.created_at for a in again] != [] and unsent(again, sent) == []
+
+
+def test_an_alert_whose_content_changed_goes_out_again():
+    sent = record_sent(None, evaluate(casualty_article(3)), 100.0)
+    higher = evaluate(casualty_article(5))
+    assert unsent(higher, sent) == higher
+    assert alert_digest(higher[0]) != next(iter(sent.digests.values()))
+    assert SentAlerts.from_json(sent.to_json()) == sent
+    assert record_sent(sent, higher, 200.0).epoch == 100.0  # expiry counts from the first alert
+
+
+# -- the process pool ----------------------------------------------------------------------------------
+def pool(timeout: float = 5.0, max_restarts: int = 3) -> ProcessPool:
+    return ProcessPool(
+        lambda: make_executor(1, slow_or_deadly.init, (), slow_or_deadly.warm),
+        slow_or_deadly.run,
+        timeout=timeout,
+        max_restarts=max_restarts,
+        on_replace=replaced.append,
+    )
+
+
+replaced: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def clear_replaced():
+    replaced.clear()
+
+
+def test_a_slow_item_alone_times_out_and_the_rest_of_its_batch_is_done():
+    workers = pool(timeout=3.0)
+    try:
+        results = asyncio.run(workers.run(["a", "b", "slow", "c"]))
+    finally:
+        workers.close()
+    assert results[:2] == ["A", "B"] and results[3] == "C"
+    assert isinstance(results[2], TimedOut)
+    assert replaced and all("ran past" in cause for cause in replaced)
+
+
+def test_an_item_that_kills_its_process_is_isolated_and_the_pool_replaced():
+    workers = pool()
+    try:
+        results = asyncio.run(workers.run(["a", "die", "b"]))
+        after = asyncio.run(workers.run(["c"]))
+    finally:
+        workers.close()
+    assert results[0] == "A" and results[2] == "B" and isinstance(results[1], ProcessDied)
+    assert after == ["C"]
+    assert any("died" in cause for cause in replaced)
+
+
+def test_a_process_killed_from_outside_is_replaced_and_its_batch_retried():
+    workers = pool()
+    try:
+        assert asyncio.run(workers.run(["a"])) == ["A"]
+        results = asyncio.run(workers.run(["kill-me-once", "b"]))  # the process is killed mid-batch
+    finally:
+        workers.close()
+    assert results == ["KILL-ME-ONCE", "B"]
+    assert len(replaced) == 1
+
+
+def test_processes_that_keep_dying_give_up():
+    workers = pool(max_restarts=2)
+    try:
+        with pytest.raises(NlpPoolBroken, match="did not help"):
+            asyncio.run(workers.run(["die", "die-too", "die-also"]))
+    finally:
+        workers.close()
+
+
+def test_nlp_processes_exit_when_their_worker_dies_alone(tmp_path):
+    # A worker killed by pid (not its process group) must not leave its NLP processes running.
+    import subprocess
+    import sys
+    script = (
+        "import sys, time; sys.path[:0] = sys.argv[1:]\n"
+        "import slow_or_deadly\n"
+        "from newsmon.enrich.pool import make_executor\n"
+        "executor = make_executor(1, slow_or_deadly.init, ())\n"
+        "[pid] = executor.submit(slow_or_deadly.pid).result(), \n"
+        "print(pid, flush=True); time.sleep(60)\n"
+    )
+    here = str(Path(__file__).resolve().parents[1])
+    parent = subprocess.Popen([sys.executable, "-c", script, here, *sys.path], stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+        if Path(f"/proc/{child}/stat").read_text().split()[2] == "Z":
+            break  # a zombie waiting for init to reap it: it has exited
+        time.sleep(0.2)
+    assert not Path(f"/proc/{child}").exists() or Path(f"/proc/{child}/stat").read_text().split()[2] == "Z"
