@@ -177,7 +177,7 @@ STAGES: tuple[Stage, ...] = get_args(Stage)  # the worker's stages; ingest is a 
 
 
 class DeadLetter(_Record):
-    """news.deadletter: a message newsmon could not process, kept whole."""
+    """news.deadletter: a message newsmon could not process, kept whole (a huge one: its first bytes)."""
 
     reason: DeadLetterReason
     error: str = Field(description="what was wrong, for a person")
@@ -186,6 +186,12 @@ class DeadLetter(_Record):
     source_partition: int = Field(ge=0)
     source_offset: int = Field(ge=0)
     original_base64: str = Field(description="the original message value, base64")
+    original_size: int | None = Field(
+        None,
+        ge=0,
+        description="set only when the original was too large to keep whole: its size in bytes; "
+        "original_base64 then holds its first bytes",
+    )
     received_at: IsoTime
 
 
