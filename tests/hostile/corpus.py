@@ -486,8 +486,8 @@ def fifty_thousand_numbers() -> bytes:
 
 
 @hostile(PROCESSED)
-def killed_phrase_repeated_5000_times() -> bytes:
-    return article("At least 3 people were killed in Kharkiv, Hostile Repeat. " * 5000)
+def killed_phrase_repeated_2000_times() -> bytes:
+    return article("At least 3 people were killed in Kharkiv, Hostile Repeat. " * 2000)
 
 
 # -- URLs ------------------------------------------------------------------------------------------
