@@ -31,13 +31,15 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if not report.rejected else 1
 
 
-def render_value(value: bytes | None) -> object:
+def render_value(value: bytes | None, option: int = 0) -> bytes:
+    """A message value as one JSON document; one that is no JSON, or JSON that orjson cannot write
+    back (nested over 255 deep), as {"undecodable_base64": ...}."""
     if value is None:
-        return None
+        return b"null"
     try:
-        return orjson.loads(value)
-    except orjson.JSONDecodeError:
-        return {"undecodable_base64": base64.b64encode(value).decode("ascii")}
+        return orjson.dumps(orjson.loads(value), option=option)
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return orjson.dumps({"undecodable_base64": base64.b64encode(value).decode("ascii")}, option=option)
 
 
 def cmd_tail(args: argparse.Namespace, settings: Settings) -> int:
@@ -57,7 +59,7 @@ def cmd_tail(args: argparse.Namespace, settings: Settings) -> int:
     seen = 0
     try:
         for message in consumer:
-            sys.stdout.write(orjson.dumps(render_value(message.value), option=option).decode() + "\n")
+            sys.stdout.write(render_value(message.value, option).decode() + "\n")
             sys.stdout.flush()
             seen += 1
             if args.max and seen >= args.max:
