@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -105,3 +106,21 @@ def entity_pipeline(lang: str, statistical: list[tuple[str, str]] = ()):
         ruler.add_patterns([{"label": label, "pattern": phrase} for label, phrase in statistical])
     nlp.add_pipe("newsmon_entities")
     return nlp
+
+
+@contextmanager
+def hang_guard(seconds: float, what: str):
+    """Fail the test, instead of hanging the suite, if the block runs longer than `seconds`. SIGALRM:
+    the main thread only; Python code and the regex engine both stop for it."""
+    import signal
+
+    def give_up(signum, frame):
+        raise AssertionError(f"{what} took more than {seconds} s: a hang, or backtracking gone quadratic")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -34,13 +34,15 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if not report.rejected else 1
 
 
-def render_value(value: bytes | None) -> object:
+def render_value(value: bytes | None, option: int = 0) -> bytes:
+    """A message value as one JSON document; one that is no JSON, or JSON that orjson cannot write
+    back (nested over 255 deep), as {"undecodable_base64": ...}."""
     if value is None:
-        return None
+        return b"null"
     try:
-        return orjson.loads(value)
-    except orjson.JSONDecodeError:
-        return {"undecodable_base64": base64.b64encode(value).decode("ascii")}
+        return orjson.dumps(orjson.loads(value), option=option)
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return orjson.dumps({"undecodable_base64": base64.b64encode(value).decode("ascii")}, option=option)
 
 
 def cmd_tail(args: argparse.Namespace, settings: Settings) -> int:
@@ -61,7 +63,7 @@ def cmd_tail(args: argparse.Namespace, settings: Settings) -> int:
     seen = 0
     try:
         for message in consumer:
-            sys.stdout.write(orjson.dumps(render_value(message.value), option=option).decode() + "\n")
+            sys.stdout.write(render_value(message.value, option).decode() + "\n")
             sys.stdout.flush()
             seen += 1
             if args.max and seen >= args.max:
@@ -110,6 +112,18 @@ def analyze_inputs(paths: Sequence[str], jsonl: bool) -> Iterator[Outgoing]:
             yield from from_jsonl(item.read_bytes(), str(item))  # type: ignore[union-attr]
 
 
+ANALYZE_SOME_FAILED = 1
+ANALYZE_EXIT_STATUS = f"""exit status:
+  0  every input was enriched
+  {ANALYZE_SOME_FAILED}  some input was rejected or failed: one line each on stderr, WHERE: REASON: ERROR, with the
+     reasons of news.deadletter (invalid_json, empty_text, ..., processing_error); the others are printed
+  2  a bad setting, or an input file that does not exist"""
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.splitlines())
+
+
 def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     from newsmon.analyze import analyze_messages
 
@@ -120,12 +134,12 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     option = orjson.OPT_INDENT_2 if args.pretty and not jsonl else 0
     failures = 0
     for where, result in analyze_messages(messages, settings, batch_size=args.batch_size):
-        if isinstance(result, dict):  # a rejection
+        if isinstance(result, dict):  # rejected or failed: one line each, the others go on
             failures += 1
-            print(f"newsmon analyze: {where}: {result['reason']}: {result['error']}", file=sys.stderr)
+            print(f"newsmon analyze: {where}: {result['reason']}: {one_line(result['error'])}", file=sys.stderr)
             continue
         sys.stdout.write(orjson.dumps(result.to_json_dict(), option=option).decode() + "\n")
-    return 1 if failures else 0
+    return ANALYZE_SOME_FAILED if failures else 0
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -188,7 +202,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stage", choices=["all", "normalize", "enrich", "alert"], default="all")
     p.set_defaults(func=cmd_worker)
 
-    p = sub.add_parser("analyze", help="enrich articles with no broker and print the enriched records as JSON lines")
+    p = sub.add_parser(
+        "analyze",
+        help="enrich articles with no broker and print the enriched records as JSON lines",
+        description="Enrich articles with no broker and print the enriched records as JSON lines.",
+        epilog=ANALYZE_EXIT_STATUS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument(
         "files",
         nargs="*",

@@ -3,13 +3,20 @@ models (`newsmon schemas write`) and a test keeps the two identical."""
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from newsmon import topics
+from newsmon.urls import SAFE_URL_PATTERN, require_safe_url
 
 IsoTime = str  # RFC 3339 date-time, UTC, e.g. 2026-11-24T19:21:32.123456Z
+# A link a person may click: absolute http or https with a host (newsmon.urls); normalize drops others.
+SafeUrl = Annotated[
+    str,
+    Field(pattern=SAFE_URL_PATTERN, description="absolute http or https URL with a host"),
+    AfterValidator(require_safe_url),
+]
 
 
 class _Record(BaseModel):
@@ -39,7 +46,7 @@ class ArticleCore(_Record):
     id: str
     text: str
     title: str | None = None
-    url: str | None = None
+    url: SafeUrl | None = None
     source: str | None = None
     published: str | None = None
     language: str = Field(description="ISO 639-1 code, 'und' when unknown")
@@ -47,6 +54,11 @@ class ArticleCore(_Record):
     fingerprint: str = Field(description="hash of the normalised text; equal for duplicates")
     ingested_at: IsoTime | None = Field(None, description="timestamp of the raw Kafka message")
     raw_position: str | None = Field(None, description="partition/offset of the message in news.articles.raw")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="what normalize dropped or replaced, for a person, e.g. \"url dropped: scheme 'javascript' "
+        'is not http or https"',
+    )
 
 
 class NormalizedArticle(ArticleCore):
@@ -133,7 +145,7 @@ class Alert(_Record):
     headline: str = Field(description="one line for a person")
     article_id: str
     title: str | None = None
-    url: str | None = None
+    url: SafeUrl | None = None
     language: str
     topic: Topic
     places: list[AlertPlace]
@@ -167,7 +179,7 @@ STAGES: tuple[Stage, ...] = get_args(Stage)  # the worker's stages; ingest is a 
 
 
 class DeadLetter(_Record):
-    """news.deadletter: a message newsmon could not process, kept whole."""
+    """news.deadletter: a message newsmon could not process, kept whole (a huge one: its first bytes)."""
 
     reason: DeadLetterReason
     error: str = Field(description="what was wrong, for a person")
@@ -176,6 +188,12 @@ class DeadLetter(_Record):
     source_partition: int = Field(ge=0)
     source_offset: int = Field(ge=0)
     original_base64: str = Field(description="the original message value, base64")
+    original_size: int | None = Field(
+        None,
+        ge=0,
+        description="set only when the original was too large to keep whole: its size in bytes; "
+        "original_base64 then holds its first bytes",
+    )
     received_at: IsoTime
 
 

@@ -123,3 +123,22 @@ def test_deprecation_from_newsmon_code_is_an_error_and_from_elsewhere_is_not():
         warnings.warn_explicit("old API", DeprecationWarning, "example.py", 1, module="newsmon.example")
     with warnings.catch_warnings(record=True):
         warnings.warn_explicit("old API", DeprecationWarning, "example.py", 1, module="somelib.example")
+
+
+@pytest.mark.parametrize(("value", "printed"), [
+    (b'{"text": "ok"}', {"text": "ok"}),
+    (None, None),
+    (b"\xff not json", {"undecodable_base64": "/yBub3QganNvbg=="}),
+    (b'{"deep": ' + b"[" * 900 + b"]" * 900 + b"}", "base64"),  # orjson reads 1024 levels, writes 255
+    (b'{"text": "bad \\ud800"}', "base64"),
+])
+def test_tail_prints_every_value_as_one_json_document(value, printed):
+    from newsmon.cli import render_value
+
+    line = orjson.loads(render_value(value))
+    if printed == "base64":
+        import base64
+
+        assert base64.b64decode(line["undecodable_base64"]) == value
+    else:
+        assert line == printed

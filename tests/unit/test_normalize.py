@@ -140,3 +140,109 @@ def test_normalize_never_raises_on_arbitrary_bytes(value):
                        st.none() | st.integers(-(2**63), 2**63 - 1) | st.text(max_size=50) | st.lists(st.integers(-(2**63), 2**63 - 1), max_size=2)))
 def test_normalize_never_raises_on_arbitrary_objects(obj):
     assert isinstance(run(orjson.dumps(obj)), (NormalizedArticle, DeadLetter))
+
+
+def test_normalize_lone_surrogate_becomes_the_replacement_character():
+    article = run(b'{"id": "s\\ud800", "text": "bad \\ud800 surrogate", "title": "t\\udc00"}')
+    assert isinstance(article, NormalizedArticle)
+    assert (article.id, article.text, article.title) == ("s\ufffd", "bad \ufffd surrogate", "t\ufffd")
+
+
+def test_normalize_unsafe_url_is_dropped_and_noted_and_a_safe_one_kept():
+    dropped = run(orjson.dumps({"text": "Floods in Riverton.", "url": "javascript:alert(1)"}))
+    assert dropped.url is None
+    assert dropped.notes == ["url dropped: scheme 'javascript' is not http or https"]
+    kept = run(orjson.dumps({"text": "Floods in Riverton again.", "url": "https://example.org/a"}))
+    assert (kept.url, kept.notes) == ("https://example.org/a", [])
+
+
+def test_normalize_an_error_nobody_foresaw_is_a_processing_error_dead_letter(monkeypatch):
+    import newsmon.normalize.article as stage
+
+    def broken_detector(text):
+        raise RuntimeError("language model file vanished")
+
+    monkeypatch.setattr(stage, "detect_language", broken_detector)
+    letter = run(orjson.dumps({"text": "Floods in Riverton."}))
+    assert isinstance(letter, DeadLetter)
+    assert (letter.reason, letter.stage) == ("processing_error", "normalize")
+    assert letter.error == "RuntimeError: language model file vanished"
+
+
+@pytest.mark.parametrize(("value", "reason", "said"), [
+    (b"[" * 5000 + b"]" * 5000, "invalid_json", "nested too deeply"),
+    (b'{"text": "x", "n": NaN}', "invalid_json", "NaN is not a JSON number"),
+    (b'{"text": "x", "n": ' + b"1" * 5000 + b"}", "invalid_json", "4300 digits"),
+    (b"\xff\xfe{\x00}\x00", "undecodable_bytes", "UTF-16 byte order mark"),
+    ('{"text": "x"}'.encode("utf-16-be"), "invalid_json", "NUL bytes"),
+])
+def test_normalize_json_readers_limits_are_dead_letters_that_say_why(value, reason, said):
+    letter = run(value)
+    assert isinstance(letter, DeadLetter) and letter.reason == reason
+    assert said in letter.error, letter.error
+
+
+def test_normalize_utf8_byte_order_mark_is_ignored():
+    assert run(b'\xef\xbb\xbf{"text": "Floods in Riverton."}').text == "Floods in Riverton."
+
+
+def test_dead_letter_of_a_huge_message_keeps_its_first_bytes_and_fits_a_message():
+    from newsmon.contracts import encode
+    from newsmon.deadletters import MAX_ORIGINAL_BYTES, dead_letter
+
+    value = b"{" + b"x" * (7 << 20)
+    letter = dead_letter(value, HERE, "invalid_json", "value is not JSON \udc80", "normalize")
+    assert letter.original_size == len(value)
+    assert base64.b64decode(letter.original_base64) == value[:MAX_ORIGINAL_BYTES]
+    assert "cut to its first" in letter.error and "\udc80" not in letter.error
+    assert len(encode(letter)) < topics.MAX_MESSAGE_BYTES - 4096
+    small = dead_letter(b"{", HERE, "invalid_json", "e", "normalize")
+    assert small.original_size is None and "original_size" not in small.to_json_dict()
+
+
+def test_clean_text_removes_controls_and_invisible_characters_but_keeps_joiners_and_bidi_marks():
+    assert clean_text("a\x00b\x1b[0m\x7f\x9bc\u200bd\u00ade\ufefff\u202eg\u2066h\u2069") == "ab[0mcdefgh"
+    persian = "می\u200cخواهم \u200fو\u200e"  # ZWNJ, RLM, LRM
+    assert clean_text(persian) == persian
+    assert clean_text("one\u2028two\x85three\u2029four") == "one\ntwo\nthree\nfour"
+
+
+def test_clean_text_breaks_endless_runs_of_symbols_with_blanks_and_keeps_every_character():
+    from newsmon.normalize.text import SYMBOL_RUN_CHARS
+
+    run_of_emoji = "😀" * (3 * SYMBOL_RUN_CHARS + 5)
+    cleaned = clean_text("Word" + run_of_emoji)
+    assert cleaned.replace(" ", "") == "Word" + run_of_emoji
+    assert max(len(chunk) for chunk in cleaned.split(" ")) <= SYMBOL_RUN_CHARS + len("Word")
+    assert clean_text("=" * SYMBOL_RUN_CHARS) == "=" * SYMBOL_RUN_CHARS  # short rules stay whole
+    assert clean_text("a-b_c...d!!") == "a-b_c...d!!"
+
+
+def test_clean_text_of_huge_character_references_gives_the_replacement_character():
+    assert clean_text("a &#" + "9" * 5000 + "; b &#0000065; c &#99999999;") == "a \ufffd b A c \ufffd"
+
+
+@pytest.mark.parametrize("hostile", [
+    "<script>" * 100_000,
+    "<script " * 100_000,
+    "<style>x" * 50_000 + "</script>",
+    "<br " * 100_000,
+    "<a " + " " * 500_000,
+    "&#" + "1" * 500_000,
+    "</script " * 50_000,
+], ids=["unclosed-script", "unclosed-script-tag", "style-never-closed", "br-without-bracket", "blank-tag",
+        "long-reference", "closing-tags-without-bracket"])
+def test_clean_text_takes_linear_time_on_markup_built_to_backtrack(hostile):
+    from support import hang_guard
+
+    with hang_guard(10, "clean_text"):
+        clean_text("Floods in <b>Riverton</b>. " + hostile)
+
+
+def test_clean_text_drops_closed_hidden_blocks_and_keeps_the_text_after_an_unclosed_one():
+    assert clean_text("a<script>x</script>b<style>y</STYLE >c<script>never closed") == "a b cnever closed"
+
+
+def test_fingerprint_of_texts_without_words_tells_them_apart():
+    assert fingerprint("🌊🏠") != fingerprint("🔥🌲")
+    assert fingerprint("🌊 🏠") == fingerprint("🌊🏠")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import json
+from typing import Any, NoReturn
 
 import orjson
 from pydantic import ValidationError
 
+from newsmon.normalize.text import replace_lone_surrogates
 from newsmon.records import DeadLetterReason, RawArticle
 
 
@@ -17,21 +20,52 @@ class Rejected(Exception):
         self.error = error
 
 
+def _refuse_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _encoding_hint(value: bytes) -> str:
+    if value.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return " (it starts with a UTF-16 byte order mark; newsmon reads UTF-8)"
+    if b"\x00" in value[:64]:
+        return " (it holds NUL bytes: UTF-16 or binary?)"
+    return ""
+
+
+def decode_json(value: bytes) -> Any:
+    """The JSON value of UTF-8 bytes (a leading UTF-8 byte order mark is ignored, as RFC 8259 allows).
+
+    orjson first; Python's reader second, for valid JSON orjson refuses to represent: integers over
+    64 bits, and lone surrogate escapes ("\\ud800"). The record models refuse lone surrogates, so in
+    the top-level names and strings they become U+FFFD (see text.replace_lone_surrogates); nested
+    values are extra fields no stage reads. NaN and Infinity, which only Python's reader takes, are
+    refused: they are not JSON."""
+    try:
+        decoded = value.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Rejected("undecodable_bytes", f"value is not UTF-8: {exc}{_encoding_hint(value)}") from None
+    try:
+        return orjson.loads(decoded)
+    except orjson.JSONDecodeError as exc:
+        first_error = str(exc)
+    try:
+        obj = json.loads(decoded, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise Rejected("invalid_json", f"value is nested too deeply to read: {first_error}") from None
+    except ValueError as exc:  # JSONDecodeError, a refused constant, an integer of over 4300 digits
+        raise Rejected("invalid_json", f"value is not JSON: {exc}{_encoding_hint(value)}") from None
+    if isinstance(obj, dict):
+        return {
+            replace_lone_surrogates(k): replace_lone_surrogates(v) if isinstance(v, str) else v for k, v in obj.items()
+        }
+    return obj
+
+
 def parse_raw(value: bytes | None, *, max_text_bytes: int) -> RawArticle:
     """Decode and validate one raw message, raising Rejected with a reason code."""
     if value is None:
         raise Rejected("invalid_json", "message has no value (tombstone)")
-    try:
-        decoded = value.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise Rejected("undecodable_bytes", f"value is not UTF-8: {exc}") from None
-    try:
-        obj = orjson.loads(decoded)
-    except orjson.JSONDecodeError as exc:
-        try:  # orjson refuses valid JSON it cannot represent, such as integers over 64 bits
-            obj = json.loads(decoded)
-        except ValueError:
-            raise Rejected("invalid_json", f"value is not JSON: {exc}") from None
+    obj = decode_json(value)
     if not isinstance(obj, dict):
         raise Rejected("not_an_object", f"value is a JSON {type(obj).__name__}, expected an object")
     if "text" not in obj or obj["text"] is None:

@@ -15,6 +15,12 @@ _PLAIN_DIGITS = re.compile(r"^[1-9]\d{0,6}$|^0$")
 _THREE_DIGITS = re.compile(r"^\d{3}$")
 MAX_ADDRESS_WORDS = 4
 MAX_LINKS = 3
+# More than everyone alive is no count of people or weapons; it also keeps every Fact's number in
+# the 64 bits JSON readers take.
+MAX_COUNT = 10**10
+# Longer tokens are no number: "neunhundertneunundneunzigtausend..." is far shorter. The bound
+# keeps the compound splitter's recursion shallow and int() away from thousands of digits.
+MAX_NUMBER_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -91,24 +97,29 @@ def _compound_reader(pieces: dict[str, int | tuple[str, int] | None]) -> Callabl
     for piece in sorted(pieces, key=len, reverse=True):
         by_first.setdefault(piece[:1], []).append(piece)
 
-    def split(word: str, start: int, after_joiner: bool) -> list[str] | None:
+    def split(word: str, start: int, after_joiner: bool, dead_ends: set[tuple[int, bool]]) -> list[str] | None:
+        # dead_ends: the rest of a word that had no split once has none the next time; without them
+        # overlapping pieces ("acht", "zehn", "achtzehn") make a long non-number exponential.
         if start == len(word):
             return [] if not after_joiner else None
+        if (start, after_joiner) in dead_ends:
+            return None
         for piece in by_first.get(word[start], ()):
             if word.startswith(piece, start):
                 joiner = pieces[piece] is None
                 if joiner and start == 0:
                     continue  # "-et-" in "soixante-et-onze" is two joiners, but a word never starts with one
-                rest = split(word, start + len(piece), joiner)
+                rest = split(word, start + len(piece), joiner, dead_ends)
                 if rest is not None:
                     return [piece, *rest]
+        dead_ends.add((start, after_joiner))
         return None
 
     @lru_cache(maxsize=16384)
     def value(word: str) -> int | None:
-        if len(word) < 4 or word[:1] not in by_first:
+        if not 4 <= len(word) <= MAX_NUMBER_CHARS or word[:1] not in by_first:
             return None
-        parts = split(word, 0, False)
+        parts = split(word, 0, False, set())
         if parts is None or len(parts) < 2:
             return None
         number = _Sum()
@@ -155,7 +166,7 @@ class NumberReader:
             if number is None:
                 i += 1
                 continue
-            if self._is_count(lower, text, number):
+            if number.value <= MAX_COUNT and self._is_count(lower, text, number):
                 numbers[number.start] = number
             i = number.end
         return numbers
@@ -228,7 +239,7 @@ class NumberReader:
                     break
                 value, j, word = value * 1000 + int(lower[k]), k + 1, "000"
             return value, j
-        if r.grouped_digits.match(word):
+        if len(word) <= MAX_NUMBER_CHARS and r.grouped_digits.match(word):
             return int(re.sub(r"\D", "", word)), i + 1
         if r.ordinal_dot and word.endswith(".") and _PLAIN_DIGITS.match(word[:-1]):
             after = lower[i + 1] if i + 1 < len(lower) else None
