@@ -29,7 +29,7 @@ from newsmon.clock import epoch_from_iso, iso_from_epoch
 from newsmon.contracts import encode
 from newsmon.deadletters import Position, dead_letter
 from newsmon.enrich.articles import EnrichmentFailure
-from newsmon.enrich.pool import NlpPool, NlpPoolBroken, ProcessDied, TimedOut
+from newsmon.enrich.pool import NlpPool, NlpPoolBroken, TimedOut
 from newsmon.metrics import Metrics
 from newsmon.normalize.article import normalize_message
 from newsmon.normalize.dedup import FirstSeen, is_duplicate
@@ -208,13 +208,16 @@ def register_enrich(
                     m.processing_seconds.labels(stage="enrich").observe(per_article)
             done = 0
             for (event, _), result in zip(decoded, results, strict=True):
-                if isinstance(result, EnrichedArticle):
-                    sending.append(enriched.send(key=result.id.encode(), value=encode(result)))
-                    done += 1
-                    continue
                 reason: DeadLetterReason = "processing_timeout" if isinstance(result, TimedOut) else "nlp_error"
-                error = result.error if isinstance(result, EnrichmentFailure) else str(result)
-                assert isinstance(result, EnrichmentFailure | TimedOut | ProcessDied)
+                if isinstance(result, EnrichedArticle):
+                    try:
+                        sending.append(enriched.send(key=result.id.encode(), value=encode(result)))
+                        done += 1
+                        continue
+                    except Exception as exc:  # noqa: BLE001  (a record that cannot be written is dead-lettered)
+                        reason, error = "processing_error", f"the enriched record cannot be sent: {exc!r}"
+                else:
+                    error = result.error if isinstance(result, EnrichmentFailure) else str(result)
                 record = dead_letter(event.value, position_of(event), reason, error, "enrich")
                 sending.append(worker.deadletter.send(key=None, value=encode(record)))
                 m.deadletters.labels(stage="enrich", reason=reason).inc()
