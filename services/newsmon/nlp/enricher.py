@@ -196,14 +196,19 @@ class Enricher:
         try:
             nlp = self.pipeline(key)
             model = self.ner_model(key)  # after the build: a model that failed to load is not named
-            return [analysis_of(doc, model) for doc in nlp.pipe(texts, batch_size=self.batch_size)]
+            # A memory zone frees the strings and lexemes the batch added to the vocabulary: a
+            # stream brings new names for ever, and the vocabulary would grow with them.
+            with nlp.memory_zone():
+                return [analysis_of(doc, model) for doc in nlp.pipe(texts, batch_size=self.batch_size)]
         except Exception:
             log.exception("enrichment of a batch failed; retrying its texts one by one")
         model = self.ner_model(key)
         analyses = []
         for text in texts:
             try:
-                analyses.append(analysis_of(self.pipeline(key)(text), model))
+                nlp = self.pipeline(key)
+                with nlp.memory_zone():
+                    analyses.append(analysis_of(nlp(text), model))
             except Exception as exc:  # one bad text must not cost the others their analysis
                 log.exception("enrichment failed for a text of %d characters", len(text))
                 analyses.append(Analysis(ner_model=model, error=f"{type(exc).__name__}: {exc}"))
