@@ -160,3 +160,16 @@ def test_nlp_processes_exit_when_their_worker_dies_alone(tmp_path):
             break  # a zombie waiting for init to reap it: it has exited
         time.sleep(0.2)
     assert not Path(f"/proc/{child}").exists() or Path(f"/proc/{child}/stat").read_text().split()[2] == "Z"
+
+
+def test_table_entries_go_to_the_partition_of_their_key_without_an_event_or_metadata():
+    # A fresh worker's first write has neither the changelog's metadata nor, in a sweep, the key's
+    # own partition as the current event's.
+    import faust
+
+    from newsmon.stream.expiry import key_partitioned_table
+
+    app = faust.App("newsmon-test-tables", store="memory://", autodiscover=False)
+    table = key_partitioned_table(app, "fingerprints", 6, "test")
+    for key in (b"a", b"0123456789abcdef", "Kyiv".encode()):
+        assert table.partition_for_key(key) == key_partition(key, 6)

@@ -35,7 +35,7 @@ from newsmon.normalize.article import normalize_message
 from newsmon.normalize.dedup import FirstSeen, is_duplicate
 from newsmon.records import DeadLetter, DeadLetterReason, EnrichedArticle, NormalizedArticle, Stage
 from newsmon.settings import Settings
-from newsmon.stream.expiry import expired_keys
+from newsmon.stream.expiry import expired_keys, key_partitioned_table
 
 log = logging.getLogger(__name__)
 
@@ -67,14 +67,7 @@ def position_of(event: faust.EventT[bytes]) -> Position:
 
 def bytes_table(app: faust.App, name: str, settings: Settings, help: str) -> Any:
     """A table keyed by the raw key of its source topic, partitioned like it (see stream/expiry.py)."""
-    return app.Table(
-        name,
-        default=None,
-        partitions=settings.topic_partitions,
-        use_partitioner=True,
-        key_type=bytes,  # raw keys, in the changelog too (its recovery decodes with the table's key type)
-        help=help,
-    )
+    return key_partitioned_table(app, name, settings.topic_partitions, help)
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """Tables that forget: entries past a window are deleted, so a worker's state stays bounded.
 
-The tables use Kafka's partitioner on their keys (`use_partitioner=True`) with the keys of their
-source topic, so an entry lives in the changelog partition of the source partition it came from
-and can be deleted outside that partition's events. A worker deletes only entries of the
+The tables are keyed like their source topic and put each entry in the changelog partition that
+Kafka's default partitioner gives its key (KeyPartitionedTable), which is the source partition it
+came from, so an entry can be deleted while another partition's event is processed. A worker deletes only entries of the
 partitions it owns: a standby copy is another worker's to expire.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
+import faust
 from aiokafka.partitioner import DefaultPartitioner
 
 _partitioner = DefaultPartitioner()
@@ -19,6 +20,25 @@ _partitioner = DefaultPartitioner()
 def key_partition(key: bytes, partitions: int) -> int:
     """The partition Kafka's default partitioner (murmur2) gives `key`, as producers do."""
     return int(_partitioner(key, list(range(partitions)), []))
+
+
+class KeyPartitionedTable(faust.Table[bytes, Any]):
+    """A table whose changelog partition is computed from the raw key, as producers of the source
+    topic computed it. Faust's own choices fail here: the current event's partition is wrong for a
+    key swept from another partition, and its partitioner needs the producer's metadata of the
+    changelog topic, which a fresh worker does not have before its first write (a TypeError)."""
+
+    def partition_for_key(self, key: Any) -> int:
+        assert self.partitions, "a KeyPartitionedTable is made with its partition count"
+        return key_partition(key, self.partitions)
+
+
+def key_partitioned_table(app: faust.App, name: str, partitions: int, help: str) -> Any:
+    """A KeyPartitionedTable of raw keys and JSON values, registered with the app as app.Table does."""
+    table = KeyPartitionedTable(
+        app, name=name, default=None, beacon=app.tables.beacon, partitions=partitions, key_type=bytes, help=help
+    )
+    return app.tables.add(table)
 
 
 def expired_keys(
