@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import urllib.request
@@ -26,6 +27,7 @@ from newsmon.devtools.bench.pipeline import generate_articles, process_tree_rss_
 from newsmon.devtools.chaos import worker_group
 from newsmon.devtools.run import broker, fetch_counts, say
 from newsmon.kafka_clients import create_topics
+from newsmon.nlp.enricher import Enricher
 from newsmon.settings import Settings, load_settings
 from newsmon.sources.files import Outgoing
 from newsmon.sources.publish import make_producer, publish
@@ -101,13 +103,33 @@ def run_soak(settings: Settings, *, articles: int, chunk: int, words: int, windo
     }
 
 
+def run_nlp_soak(settings: Settings, *, articles: int, chunk: int, words: int) -> dict[str, Any]:
+    """The same articles through an Enricher in this process alone: the NLP's own memory."""
+    enricher = Enricher(settings)
+    rss_start, done = 0.0, 0
+    for batch in chunks(articles, chunk, words):
+        items = [(a["text"], a["language"]) for a in batch]
+        for start in range(0, len(items), settings.nlp_batch_size):
+            enricher.enrich(items[start : start + settings.nlp_batch_size])
+        done += len(batch)
+        rss = process_rss_mib(os.getpid())
+        rss_start = rss_start or rss
+        say(f"{done} articles enriched; NLP RSS {rss} MiB")
+    rss_end = process_rss_mib(os.getpid())
+    return {"articles": done, "words": words, "nlp_only": True, "rss_start_mib": rss_start, "rss_end_mib": rss_end}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--chunk", type=int, default=5_000, help="articles published before waiting for the worker")
     parser.add_argument("--words", type=int, default=40, help="about this many words per article")
     parser.add_argument("--window", type=float, default=120.0, help="dedup window, seconds (short: tables expire)")
+    parser.add_argument("--nlp-only", action="store_true", help="the enrichment alone in this process, no broker")
     args = parser.parse_args(argv)
+    if args.nlp_only:
+        print(json.dumps(run_nlp_soak(load_settings(), articles=args.articles, chunk=args.chunk, words=args.words)))
+        return 0
     summary = run_soak(load_settings(), articles=args.articles, chunk=args.chunk, words=args.words, window=args.window)
     print(json.dumps(summary))
     return 0
