@@ -124,3 +124,15 @@ def hang_guard(seconds: float, what: str):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def facts_pipeline(lang: str):
+    """A blank spaCy pipeline with sentences and newsmon's fact extractor only."""
+    import spacy
+
+    import newsmon.nlp.facts.extractor  # noqa: F401  (registers newsmon_facts)
+
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("newsmon_facts")
+    return nlp

@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import newsmon.nlp.facts.extractor  # noqa: F401  (registers the newsmon_facts factory)
 import pytest
-import spacy
-
-
-def make(lang):
-    nlp = spacy.blank(lang)
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("newsmon_facts")
-    return nlp
+from support import facts_pipeline
 
 
 @pytest.fixture(scope="module")
 def nlp_id():
-    return make("id")
+    return facts_pipeline("id")
 
 
 @pytest.fixture(scope="module")
 def nlp_en():
-    return make("en")
+    return facts_pipeline("en")
 
 
 def summary(nlp, text):
@@ -144,7 +137,7 @@ def test_facts_several_mentions_are_all_kept(nlp_id):
 
 
 def test_facts_fallback_language_has_no_fact_rules():
-    nlp = make("xx")
+    nlp = facts_pipeline("xx")
     assert nlp("Mindestens zwölf Menschen wurden getötet.")._.newsmon_facts == []
 
 

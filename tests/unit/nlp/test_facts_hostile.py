@@ -6,22 +6,14 @@ from __future__ import annotations
 import newsmon.nlp.facts.extractor  # noqa: F401  (registers the newsmon_facts factory)
 import orjson
 import pytest
-import spacy
-from support import hang_guard
+from support import facts_pipeline, hang_guard
 
 from newsmon.nlp.facts.numbers import MAX_COUNT
 
 
-def make(lang):
-    nlp = spacy.blank(lang)
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("newsmon_facts")
-    return nlp
-
-
 @pytest.fixture(scope="module")
 def pipelines():
-    return {lang: make(lang) for lang in ("en", "de", "fr", "es")}
+    return {lang: facts_pipeline(lang) for lang in ("en", "de", "fr", "es")}
 
 
 def facts(nlp, text):
