@@ -1,6 +1,7 @@
 """A task for the process pool tests: upper-cases its items, sleeps on "slow", exits its process on
 items starting with "die", and on "kill-me-once" kills its process the first time only (a marker
-file remembers it)."""
+file remembers it). Initialised with a path, a start dies while warming as long as the number in
+that file is above zero (each such start takes one off), as processes that cannot start do."""
 
 from __future__ import annotations
 
@@ -13,12 +14,20 @@ from pathlib import Path
 _MARKER = Path(tempfile.gettempdir()) / f"newsmon-kill-me-once-{os.getppid()}"
 
 
-def init() -> None:
-    pass
+_failing_starts: Path | None = None
+
+
+def init(failing_starts: str | None = None) -> None:
+    global _failing_starts
+    _failing_starts = Path(failing_starts) if failing_starts else None
 
 
 def warm() -> None:
-    pass
+    if _failing_starts is not None and _failing_starts.exists():
+        left = int(_failing_starts.read_text())
+        if left > 0:
+            _failing_starts.write_text(str(left - 1))
+            os._exit(4)
 
 
 def pid() -> int:

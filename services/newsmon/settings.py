@@ -90,7 +90,9 @@ class Settings(BaseSettings):
         60.0, gt=0, description="an NLP batch running longer is split and retried; one article alone is dead-lettered"
     )
     nlp_max_restarts: int = Field(
-        3, ge=0, description="NLP process replacements in a row without a success before the worker exits non-zero"
+        3,
+        ge=0,
+        description="failed starts of new NLP processes in a row (beyond the first) before the worker exits non-zero",
     )
     trained_ner: bool = Field(True, description="use the trained NER models in newsmon/nlp/models (else rules only)")
     dedup_window_seconds: float = Field(7 * 24 * 3600, gt=0, description="how long a fingerprint is remembered")

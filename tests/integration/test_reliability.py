@@ -5,9 +5,11 @@ its own articles, and real `newsmon worker` processes, each leading a process gr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,14 +57,16 @@ def send(settings: Settings, articles: list[dict]) -> None:
     assert report.published == len(articles)
 
 
-def wait_for(condition, timeout: float, what: str, poll: float = 1.0):
+def wait_for(condition, timeout: float, what: str, poll: float = 1.0, log: Path | None = None):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = condition()
         if result:
             return result
         time.sleep(poll)
-    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}", pytrace=False)
+    tail = "\n".join(log.read_text(errors="replace").splitlines()[-40:]) if log and log.exists() else ""
+    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}" + (f"; the end of {log}:\n{tail}" if tail else ""),
+                pytrace=False)
 
 
 def accounted(reader: TopicReader, ids: set[str]):
@@ -112,7 +116,8 @@ def test_a_killed_nlp_process_is_replaced_and_a_slow_article_dead_lettered(broke
         os.kill(nlp, signal.SIGKILL)
         first = generate_articles(5, seed=21, words=80)
         send(settings, first)
-        wait_for(accounted(reader, {a["id"] for a in first}), 180, "articles after the NLP process was killed")
+        wait_for(accounted(reader, {a["id"] for a in first}), 180, "articles after the NLP process was killed",
+                 log=settings.data_dir / "worker.log")
         assert set(reader.outcome.enriched) >= {a["id"] for a in first}
         assert metric_value(settings, "newsmon_nlp_process_replacements_total") >= 1
         assert nlp_processes(worker.pid) and nlp not in nlp_processes(worker.pid)
@@ -120,29 +125,52 @@ def test_a_killed_nlp_process_is_replaced_and_a_slow_article_dead_lettered(broke
         slow = slow_article("one")
         after = generate_articles(3, seed=22, words=80)
         send(settings, [slow, *after])
-        outcome = wait_for(accounted(reader, {slow["id"]} | {a["id"] for a in after}), 240, "the slow article")
+        outcome = wait_for(accounted(reader, {slow["id"]} | {a["id"] for a in after}), 240, "the slow article", log=settings.data_dir / "worker.log")
         assert outcome.deadlettered[slow["id"]] == "processing_timeout"
         assert {a["id"] for a in after} <= set(outcome.enriched)
         assert worker.poll() is None
     reader.close()
 
 
-def test_nlp_processes_that_keep_dying_stop_the_worker_non_zero_and_lose_nothing(broker_factory, tmp_path):
+@contextmanager
+def killing_nlp_processes(worker_pid: int) -> Iterator[list[int]]:
+    """SIGKILL every NLP process of the worker as soon as it appears, until the block ends."""
+    killed: list[int] = []
+    done = threading.Event()
+
+    def kill_them() -> None:
+        while not done.is_set():
+            for nlp in nlp_processes(worker_pid) if Path(f"/proc/{worker_pid}").exists() else []:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(nlp, signal.SIGKILL)
+                    killed.append(nlp)
+            done.wait(0.05)
+
+    killer = threading.Thread(target=kill_them, daemon=True)
+    killer.start()
+    try:
+        yield killed
+    finally:
+        done.set()
+        killer.join()
+
+
+def test_nlp_processes_that_cannot_start_again_stop_the_worker_non_zero_and_lose_nothing(broker_factory, tmp_path):
     broker = broker_factory("nlp-broken")
     settings = settings_for(broker, tmp_path, "worker")
+    log = settings.data_dir / "worker.log"
     create_topics(settings)
     articles = generate_articles(6, seed=23, words=80)
-    with running_worker(settings, NEWSMON_NLP_MAX_RESTARTS="0") as worker:
-        for nlp in nlp_processes(worker.pid):
-            os.kill(nlp, signal.SIGKILL)
+    with running_worker(settings, NEWSMON_NLP_MAX_RESTARTS="1") as worker, killing_nlp_processes(worker.pid) as killed:
         send(settings, articles)
-        wait_for(lambda: worker.poll() is not None, 120, "the worker to give up")
+        wait_for(lambda: worker.poll() is not None, 180, "the worker to give up", log=log)
         assert worker.returncode not in (0, None)
-    assert "replacements in a row did not help" in (settings.data_dir / "worker.log").read_text()
+        assert len(killed) >= 3, "the first processes and both replacements were killed"
+    assert "could not start 2 times in a row" in log.read_text()
     # Restarted by its supervisor (here: by hand), the worker enriches what the failed one held.
     reader = TopicReader(settings, "read_uncommitted", inspect=assert_valid)
     with running_worker(settings):
-        wait_for(accounted(reader, {a["id"] for a in articles}), 240, "the articles after the restart")
+        wait_for(accounted(reader, {a["id"] for a in articles}), 240, "the articles after the restart", log=log)
     assert set(reader.outcome.enriched) >= {a["id"] for a in articles}
     reader.close()
 
@@ -156,13 +184,15 @@ def test_a_broker_restart_mid_stream_loses_nothing(broker_factory, tmp_path):
     reader = TopicReader(settings, "read_uncommitted", inspect=assert_valid)
     with running_worker(settings) as worker:
         send(settings, articles)
-        wait_for(lambda: reader.poll(1.0).accounted(ids) >= 40, 300, "the first articles")
+        wait_for(lambda: reader.poll(1.0).accounted(ids) >= 40, 300, "the first articles",
+                 log=settings.data_dir / "worker.log")
         local_kafka.stop(broker.data_dir)
         time.sleep(5)  # the worker meets a dead broker mid-stream
         local_kafka.start(broker.data_dir, broker.port, broker.controller_port)
         reader.close()
         reader = TopicReader(settings, "read_uncommitted", inspect=assert_valid)
-        outcome = wait_for(accounted(reader, ids), 600, "every article after the broker restart")
+        outcome = wait_for(accounted(reader, ids), 600, "every article after the broker restart",
+                           log=settings.data_dir / "worker.log")
         assert worker.poll() is None, "the worker reconnected by itself"
     assert len(ids - set(outcome.enriched) - set(outcome.deadlettered)) == 0
     reader.close()

@@ -8,9 +8,11 @@ A batch that runs past `nlp_batch_timeout_seconds` has its processes killed and 
 split in halves that are retried; an article that alone runs past the limit comes back as a
 `processing_timeout` failure. A batch whose process dies is retried once whole, then split the
 same way, so one article that kills its process is found and dead-lettered (`nlp_error`) while the
-others go on. When the processes keep dying (`nlp_max_restarts` replacements in a row with no
-batch done in between) `run` raises NlpPoolBroken: the worker must exit non-zero for its supervisor
-to restart it.
+others go on. An article's failures are its own: however many processes it takes to find it, they
+never stop the worker (a restarted worker would meet the same article again, for ever). What stops
+it is new processes that cannot start: each start builds and warms them on a sample article, and
+when `nlp_max_restarts + 1` starts in a row fail (the processes die or hang while starting) `run`
+raises NlpPoolBroken: the worker must exit non-zero for its supervisor to restart it.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def warm_up_in_process() -> None:
 
 
 class NlpPoolBroken(RuntimeError):
-    """The NLP processes keep dying: only a restart of the worker can help."""
+    """New NLP processes keep failing to start: only a restart of the worker can help."""
 
 
 class TimedOut(Exception):
@@ -89,8 +91,10 @@ def make_executor(
     initializer: Callable[..., None],
     initargs: tuple[object, ...],
     warm: Callable[[], None] | None = None,
+    start_timeout: float | None = None,
 ) -> ProcessPoolExecutor:
-    """`processes` NLP processes, each initialised (and warmed) before this returns."""
+    """`processes` NLP processes, each initialised (and warmed) before this returns; a process that
+    dies or takes longer than `start_timeout` seconds to warm raises, with the processes stopped."""
     # spawn: never fork a process that runs an event loop and Kafka client threads.
     executor = ProcessPoolExecutor(
         max_workers=processes,
@@ -99,15 +103,19 @@ def make_executor(
         initargs=(os.getpid(), initializer, initargs),
     )
     if warm is not None:
-        for warming in [executor.submit(warm) for _ in range(processes)]:
-            warming.result()
+        try:
+            for warming in [executor.submit(warm) for _ in range(processes)]:
+                warming.result(timeout=start_timeout)
+        except BaseException:
+            kill_executor(executor)
+            raise
     return executor
 
 
 def kill_executor(executor: ProcessPoolExecutor) -> None:
     """Stop the processes now, whatever they are doing: a running task cannot be cancelled."""
     # The pool offers no way to kill its workers; _processes is the pid -> Process map it keeps.
-    for process in list(getattr(executor, "_processes", {}).values()):
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
         if process.is_alive():
             process.kill()
     executor.shutdown(wait=True, cancel_futures=True)
@@ -132,7 +140,6 @@ class ProcessPool(Generic[Item, Result]):
         self.max_restarts = max_restarts
         self._on_replace = on_replace
         self._executor = build()
-        self._replacements_in_row = 0
 
     async def run(self, items: Sequence[Item]) -> list[Result | TimedOut | ProcessDied]:
         """One result per item, in order; TimedOut or ProcessDied for an item that alone failed."""
@@ -155,7 +162,6 @@ class ProcessPool(Generic[Item, Result]):
             if len(items) == 1:
                 return [ProcessDied("the NLP process died twice while working on this article")]
             return await self._split(items)
-        self._replacements_in_row = 0
         return results
 
     async def _split(self, items: list[Item]) -> list[Result | TimedOut | ProcessDied]:
@@ -170,22 +176,21 @@ class ProcessPool(Generic[Item, Result]):
         return results
 
     async def _replace(self, cause: str) -> None:
-        self._replacements_in_row += 1
-        if self._replacements_in_row > self.max_restarts:
-            raise NlpPoolBroken(
-                f"{cause}; {self._replacements_in_row - 1} replacements in a row did not help, giving up"
-            )
-        log.warning("%s: replacing the NLP processes (%d in a row)", cause, self._replacements_in_row)
+        log.warning("%s: replacing the NLP processes", cause)
         self._on_replace(cause)
-        old = self._executor
-        try:
-            self._executor = await asyncio.to_thread(self._rebuild, old)
-        except Exception as exc:  # the new processes could not start: the worker cannot go on
-            raise NlpPoolBroken(f"{cause}; new NLP processes could not start: {exc!r}") from exc
-
-    def _rebuild(self, old: ProcessPoolExecutor) -> ProcessPoolExecutor:
-        kill_executor(old)
-        return self._build()
+        await asyncio.to_thread(kill_executor, self._executor)
+        failure: Exception | None = None
+        for failed_starts in range(1, self.max_restarts + 2):
+            try:
+                self._executor = await asyncio.to_thread(self._build)
+                return
+            except Exception as exc:  # noqa: BLE001  (died or hung while starting: try again, then give up)
+                log.error("new NLP processes could not start (%d in a row): %r", failed_starts, exc)
+                failure = exc
+        raise NlpPoolBroken(
+            f"{cause}; new NLP processes could not start {self.max_restarts + 1} times in a row "
+            f"(the last: {failure!r}), giving up"
+        ) from failure
 
     def close(self) -> None:
         kill_executor(self._executor)
@@ -201,7 +206,13 @@ def start_nlp_pool(settings: Settings, on_replace: Callable[[str], None] = lambd
     load_watchlist(settings.watchlist_path)
 
     def build() -> ProcessPoolExecutor:
-        return make_executor(settings.nlp_processes, init_process_enricher, (settings,), warm_up_in_process)
+        return make_executor(
+            settings.nlp_processes,
+            init_process_enricher,
+            (settings,),
+            warm_up_in_process,
+            start_timeout=max(120.0, settings.nlp_batch_timeout_seconds),
+        )
 
     return ProcessPool(
         build,
