@@ -93,7 +93,26 @@ def worker_settings(kafka_settings: Settings, tmp_path_factory: pytest.TempPathF
     })
     create_topics(settings)
     try:
-        with worker_process(settings):
+        with worker_process(settings) as process:
+            _session_worker["process"] = process
             yield settings
     except (RuntimeError, TimeoutError) as exc:
         pytest.fail(f"the newsmon worker could not start: {exc}", pytrace=False)
+
+
+_session_worker: dict[str, object] = {}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """A failed test that used the shared worker shows whether it is still running, and its log's end."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed or "worker_settings" not in getattr(item, "fixturenames", ()):
+        return
+    settings = item.funcargs["worker_settings"]
+    process = _session_worker.get("process")
+    state = "running" if process is not None and process.poll() is None else f"exited with {getattr(process, 'returncode', None)}"
+    log_path = settings.data_dir / "worker.log"
+    tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-60:]) if log_path.exists() else "(no log)"
+    report.sections.append((f"the shared newsmon worker ({state}): the end of {log_path}", tail))
