@@ -187,6 +187,8 @@ class ProcessPool(Generic[Item, Result]):
             except Exception as exc:  # noqa: BLE001  (died or hung while starting: try again, then give up)
                 log.error("new NLP processes could not start (%d in a row): %r", failed_starts, exc)
                 failure = exc
+                if failed_starts <= self.max_restarts:
+                    await asyncio.sleep(min(2.0 ** (failed_starts - 1), 30.0))  # a passing cause may pass
         raise NlpPoolBroken(
             f"{cause}; new NLP processes could not start {self.max_restarts + 1} times in a row "
             f"(the last: {failure!r}), giving up"
