@@ -20,6 +20,7 @@ from newsmon.metrics import Metrics, default_metrics
 from newsmon.records import STAGES
 from newsmon.settings import Settings
 from newsmon.stream.agents import Worker, register_alert, register_enrich, register_normalize
+from newsmon.stream.producer_metadata import track_every_topic_sent_to
 
 
 def app_id(settings: Settings, stages: tuple[str, ...]) -> str:
@@ -49,6 +50,7 @@ def make_app(settings: Settings, stages: Iterable[str] = STAGES, metrics: Metric
     if unknown:
         raise ValueError(f"unknown stage(s) {sorted(unknown)}; choose from {STAGES}")
     name = app_id(settings, stages)
+    track_every_topic_sent_to()
     app = faust.App(
         name,
         broker=[f"kafka://{server.strip()}" for server in settings.kafka_bootstrap.split(",")],
