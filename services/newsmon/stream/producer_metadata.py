@@ -29,4 +29,4 @@ async def _wait_on_metadata_tracking_the_topic(self: AIOKafkaClient, topic: str)
 
 def track_every_topic_sent_to() -> None:
     """Patch aiokafka's client in this process; workers call it before their app starts."""
-    AIOKafkaClient._wait_on_metadata = _wait_on_metadata_tracking_the_topic  # type: ignore[method-assign]
+    AIOKafkaClient._wait_on_metadata = _wait_on_metadata_tracking_the_topic
