@@ -199,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_topics)
 
     p = sub.add_parser("worker", help="run the Faust worker (all stages, or one)")
-    p.add_argument("--stage", choices=["all", "normalize", "enrich", "alert"], default="all")
+    p.add_argument("--stage", choices=["all", "normalize", "enrich", "alert", "deliver"], default="all")
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser(
