@@ -6,14 +6,17 @@ Skipped only when the alertmanager binary is absent (`make setup-prometheus` ins
 from __future__ import annotations
 
 import asyncio
+import shutil
+import subprocess
 import time
+from pathlib import Path
 
 import orjson
 import pytest
 from alert_samples import make_alert
 from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
-from sink_servers import HANG, alertmanager, receiver  # noqa: F401  (fixtures)
+from sink_servers import HANG, alertmanager, alertmanager_binary, receiver  # noqa: F401  (fixtures)
 
 from newsmon.clock import epoch_from_iso, iso_from_epoch
 from newsmon.deadletters import Position
@@ -215,3 +218,26 @@ def test_a_full_queue_holds_the_submitter_back_until_the_sink_takes_an_alert(rec
         return [waiting, third.done()]
 
     assert asyncio.run(scenario()) == [True, True]
+
+
+# -- the deployed routes -------------------------------------------------------------------------------
+ROUTES = Path(__file__).resolve().parents[2] / "deploy" / "alertmanager" / "alertmanager.yml"
+
+
+def amtool(*args: str) -> str:
+    alertmanager_binary()  # skips without the package, which ships amtool
+    binary = shutil.which("amtool")
+    assert binary, "prometheus-alertmanager is installed but amtool is not on PATH"
+    done = subprocess.run([binary, *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@pytest.mark.alertmanager
+def test_the_deployed_config_is_valid_and_routes_by_severity():
+    assert "SUCCESS" in amtool("check-config", str(ROUTES))
+    expected = {"critical": "pager", "high": "pager", "medium": "newsmon-webhook", "low": "newsmon-webhook"}
+    for severity, receiver_name in expected.items():
+        routed = amtool("config", "routes", "test", f"--config.file={ROUTES}", "alertname=casualties",
+                        f"severity={severity}", "story_id=s1", "country=UA")
+        assert routed.split() == [receiver_name], severity
