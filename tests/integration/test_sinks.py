@@ -241,3 +241,18 @@ def test_the_deployed_config_is_valid_and_routes_by_severity():
         routed = amtool("config", "routes", "test", f"--config.file={ROUTES}", "alertname=casualties",
                         f"severity={severity}", "story_id=s1", "country=UA")
         assert routed.split() == [receiver_name], severity
+
+
+def test_a_retried_new_version_still_resolves_the_labels_it_replaces(receiver):  # noqa: F811
+    receiver.answers = [200, 503, 200]
+    base = receiver.url.removesuffix("/hook")
+    sink = AlertmanagerSink(Settings(alertmanager_url=base), HttpPoster(5), {}, Metrics(CollectorRegistry()))
+    first = make_alert()
+    worse = make_alert(alert_id=first.alert_id, article_id=first.article_id, severity="critical")
+    dead, _, _ = run_queue(sink, [first, worse], RetryPolicy(3, 0.05))
+    assert dead == []
+    assert [r.path for r in receiver.received] == ["/api/v2/alerts"] * 3
+    retried, accepted = (orjson.loads(r.body) for r in receiver.received[1:])
+    assert [a["labels"] for a in retried] == [a["labels"] for a in accepted]  # the retry sends the same
+    assert [a["labels"]["severity"] for a in accepted] == ["high", "critical"]  # the old one resolved, with it
+    assert epoch_from_iso(accepted[0]["endsAt"]) < epoch_from_iso(accepted[1]["endsAt"])

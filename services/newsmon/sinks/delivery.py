@@ -92,12 +92,14 @@ class SinkQueue:
             job = await self.queue.get()
             try:
                 await self.deliver(job)
-                job.done.set_result(None)
+                if not job.done.done():  # no one waits for a cancelled one
+                    job.done.set_result(None)
             except asyncio.CancelledError:
                 job.done.cancel()
                 raise
             except Exception as exc:  # noqa: BLE001  (the agent decides; this task goes on)
-                job.done.set_exception(exc)
+                if not job.done.done():
+                    job.done.set_exception(exc)
             finally:
                 self.gauge.set(self.queue.qsize())
 

@@ -37,17 +37,23 @@ class AlertmanagerSink:
         self.repost_seconds = settings.alert_repost_seconds
         self.active_seconds = settings.alert_active_seconds
         self.poster, self.active, self.metrics = poster, active, metrics
+        # Versions whose labels a newer one changed, to resolve with it (a retry too); lost in a
+        # crash, such a version resolves at its own endsAt, as no one re-posts it.
+        self.superseded: dict[bytes, ActiveAlert] = {}
 
     async def send(self, alert: Alert, now_epoch: float | None = None) -> None:
         now = time.time() if now_epoch is None else now_epoch
         key = alert.alert_id.encode()
-        previous = ActiveAlert.from_json(self.active.get(key))
-        current = activate(alert, previous)
+        stored = ActiveAlert.from_json(self.active.get(key))
+        current = activate(alert, stored)
+        if stored is not None and stored.labels != current.labels:
+            self.superseded[key] = stored
         # Remembered before the post: an alert that could not be posted goes out with the next
         # re-post once Alertmanager answers again, while it is still active.
         self.active[key] = current.to_json()
-        batch = update_batch(current, previous, now, self.repost_seconds, self.active_seconds)
+        batch = update_batch(current, self.superseded.get(key), now, self.repost_seconds, self.active_seconds)
         await self.poster.post(self.url, orjson.dumps(batch), JSON_HEADERS)
+        self.superseded.pop(key, None)
 
     async def repost(self, now_epoch: float, owned: Callable[[bytes], bool]) -> int:
         """Post every active alert this worker owns again, and the expired ones a last time (resolved at
