@@ -208,3 +208,17 @@ def test_alert_subjects_count_each_country_and_watchlist_entry_once_an_alert():
     assert registry.get_sample_value("newsmon_alert_places_total", {"country": "UA"}) == 1
     assert registry.get_sample_value("newsmon_alert_places_total", {"country": "PL"}) == 1
     assert registry.get_sample_value("newsmon_alert_watchlist_mentions_total", {"watchlist_id": "zelensky"}) == 1
+
+
+def test_a_deliver_worker_without_a_sink_stops_at_once_with_one_line():
+    import subprocess
+    import sys
+
+    from support import REPO
+
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO / "services"), "NEWSMON_KAFKA_BOOTSTRAP": "127.0.0.1:9"}
+    done = subprocess.run([sys.executable, "-m", "newsmon", "worker", "--stage", "deliver"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("newsmon worker: the deliver stage needs NEWSMON_ALERTMANAGER_URL or "
+                                   "NEWSMON_WEBHOOK_URL")

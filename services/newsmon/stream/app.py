@@ -47,13 +47,18 @@ def broker_credentials(settings: Settings) -> faust.SASLCredentials | faust.SSLC
     return None
 
 
+def check_stages_configured(settings: Settings, stages: tuple[str, ...]) -> None:
+    """A worker of the deliver stage alone needs a sink (the whole worker runs without one)."""
+    if stages == ("deliver",) and not configured_sinks(settings):
+        raise ConfigError("the deliver stage needs NEWSMON_ALERTMANAGER_URL or NEWSMON_WEBHOOK_URL")
+
+
 def make_app(settings: Settings, stages: Iterable[str] = STAGES, metrics: Metrics | None = None) -> faust.App:
     stages = tuple(stages)
     unknown = set(stages) - set(STAGES)
     if unknown:
         raise ValueError(f"unknown stage(s) {sorted(unknown)}; choose from {STAGES}")
-    if stages == ("deliver",) and not configured_sinks(settings):
-        raise ConfigError("the deliver stage needs NEWSMON_ALERTMANAGER_URL or NEWSMON_WEBHOOK_URL")
+    check_stages_configured(settings, stages)
     name = app_id(settings, stages)
     track_every_topic_sent_to()
     app = faust.App(
