@@ -173,12 +173,13 @@ def test_a_webhook_answering_500_then_200_gets_the_alert_on_a_retry(receiver):  
     assert (sample(registry, "webhook", "retried"), sample(registry, "webhook", "delivered")) == (2, 1)
 
 
-def test_a_webhook_refusing_the_request_is_dead_lettered_at_once(receiver):  # noqa: F811
-    receiver.answers = [400]
+@pytest.mark.parametrize("refusal", [400, 307])  # a redirect is not followed: the alert goes only where configured
+def test_a_webhook_refusing_the_request_is_dead_lettered_at_once(receiver, refusal):  # noqa: F811
+    receiver.answers = [refusal]
     alert = make_alert()
     dead, _, registry = run_queue(webhook(receiver.url), [alert], RetryPolicy(5, 0.05))
     assert [(alert_id, sink) for alert_id, sink, _ in dead] == [(alert.alert_id, "webhook")]
-    assert "HTTP 400" in dead[0][2] and len(receiver.received) == 1
+    assert f"HTTP {refusal}" in dead[0][2] and len(receiver.received) == 1
     assert sample(registry, "webhook", "dead_lettered") == 1
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import aiohttp
 
 # A sink that is overloaded, restarting or rate-limiting may take the alert later; any other 4xx
@@ -35,7 +33,8 @@ class HttpPoster:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=self.timeout)
         try:
-            async with self._session.post(url, data=body, headers=headers) as response:
+            # No redirects: a signed alert goes only where it was configured to go.
+            async with self._session.post(url, data=body, headers=headers, allow_redirects=False) as response:
                 if response.status < 300:
                     await response.read()
                     return
@@ -47,8 +46,6 @@ class HttpPoster:
             raise DeliveryError(f"no answer within {self.timeout.total:g} s", retryable=True) from None
         except aiohttp.ClientError as exc:
             raise DeliveryError(f"{type(exc).__name__}: {exc}", retryable=True) from None
-        except asyncio.CancelledError:
-            raise
 
     async def close(self) -> None:
         if self._session is not None:
