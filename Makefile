@@ -31,9 +31,12 @@ setup-python: $(STAMP) ## the virtualenv with newsmon and its pinned dependencie
 setup-kafka: setup-python ## the Kafka jars from Maven Central (once, into deploy/kafka/libs)
 	@$(NEWSMON) kafka fetch >&2
 
-setup-prometheus: ## Debian's prometheus and promtool (for the tests)
+setup-prometheus: ## Debian's prometheus, promtool and prometheus-alertmanager (for the tests)
 	@command -v prometheus >/dev/null && command -v promtool >/dev/null || \
 	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq prometheus; } >&2
+	@command -v prometheus-alertmanager >/dev/null || \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	      prometheus-alertmanager; } >&2
 
 setup: setup-python setup-kafka ## everything `make run` needs
 

@@ -89,10 +89,11 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
     from newsmon.kafka_clients import check_access
     from newsmon.records import STAGES
-    from newsmon.stream.app import make_app
+    from newsmon.stream.app import check_stages_configured, make_app
 
-    check_access(settings)  # Faust would stop with a traceback saying only "Unable to bootstrap"
     stages = STAGES if args.stage == "all" else (args.stage,)
+    check_stages_configured(settings, stages)
+    check_access(settings)  # Faust would stop with a traceback saying only "Unable to bootstrap"
     (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)  # Faust makes only the last level
     app = make_app(settings, stages)
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
@@ -199,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_topics)
 
     p = sub.add_parser("worker", help="run the Faust worker (all stages, or one)")
-    p.add_argument("--stage", choices=["all", "normalize", "enrich", "alert"], default="all")
+    p.add_argument("--stage", choices=["all", "normalize", "enrich", "alert", "deliver"], default="all")
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser(

@@ -1,4 +1,5 @@
-"""Every newsmon_* metric, declared once. Labels are bounded: stage, reason, rule, severity."""
+"""Every newsmon_* metric, declared once. Labels are bounded: stage, reason, rule, severity, sink,
+outcome, country (ISO 3166 alpha-2) and watchlist_id (the ops' own watchlist)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,19 @@ from functools import lru_cache
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
 
 from newsmon import __version__
-from newsmon.records import STAGES, DeadLetter
+from newsmon.records import STAGES, Alert, DeadLetter, EnrichedArticle
 
 DEADLETTER_REASONS = DeadLetter.model_fields["reason"].annotation.__args__  # type: ignore[union-attr]
 SEVERITIES = ("low", "medium", "high", "critical")
+SINKS = ("alertmanager", "webhook")
+# delivered: a sink took it; retried: an attempt failed and another follows; dead_lettered: no attempt
+# took it; reposted / repost_failed: an active alert sent to Alertmanager again so it stays firing.
+DELIVERY_OUTCOMES = ("delivered", "retried", "dead_lettered", "reposted", "repost_failed")
 
 # Seconds: sub-millisecond rule checks up to multi-second NLP batches and end-to-end waits.
 _PROCESSING_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 _E2E_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300)
+_DELIVERY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
 
 class Metrics:
@@ -49,6 +55,22 @@ class Metrics:
         self.table_expired = Counter(
             "table_entries_expired", "Table entries deleted past their window", ["table"], **kw
         )
+        self.alert_places = Counter(
+            "alert_places", "Alert messages per country of their places (once each a message)", ["country"], **kw
+        )
+        self.alert_watchlist = Counter(
+            "alert_watchlist_mentions", "Alert messages whose article names a watchlist entry", ["watchlist_id"], **kw
+        )
+        self.deliveries = Counter("deliveries", "Alert deliveries to a sink, by outcome", ["sink", "outcome"], **kw)
+        self.delivery_seconds = Histogram(
+            "delivery_seconds", "One HTTP request to a sink", ["sink"], buckets=_DELIVERY_BUCKETS, **kw
+        )
+        self.delivery_queue = Gauge("delivery_queue", "Alerts waiting for a sink", ["sink"], **kw)
+        for sink in SINKS:
+            self.delivery_seconds.labels(sink=sink)
+            self.delivery_queue.labels(sink=sink)
+            for outcome in DELIVERY_OUTCOMES:
+                self.deliveries.labels(sink=sink, outcome=outcome)
         for stage in STAGES:
             self.articles_in.labels(stage=stage)
             self.articles_out.labels(stage=stage)
@@ -58,6 +80,13 @@ class Metrics:
         for rule in rules:
             for severity in SEVERITIES:
                 self.alerts.labels(rule=rule, severity=severity)
+
+    def count_alert_subjects(self, alert: Alert, article: EnrichedArticle) -> None:
+        """Where an alert is and which watchlist entries its article names, once each per alert."""
+        for country in sorted({p.country_code.upper() for p in alert.places if p.country_code}):
+            self.alert_places.labels(country=country).inc()
+        for watchlist_id in sorted({e.watchlist_id for e in article.entities if e.watchlist_id}):
+            self.alert_watchlist.labels(watchlist_id=watchlist_id).inc()
 
 
 @lru_cache(maxsize=1)

@@ -171,10 +171,11 @@ DeadLetterReason = Literal[
     "processing_error",
     "nlp_error",
     "processing_timeout",
+    "delivery_failed",
 ]
 
 
-Stage = Literal["normalize", "enrich", "alert"]
+Stage = Literal["normalize", "enrich", "alert", "deliver"]
 STAGES: tuple[Stage, ...] = get_args(Stage)  # the worker's stages; ingest is a client, never scraped
 
 

@@ -40,6 +40,8 @@ def _empty_is_none(value: object) -> object:
 
 # An empty variable (NEWSMON_KAFKA_SSL_CAFILE=) unsets the file rather than naming ".".
 OptionalFile = Annotated[Path | None, BeforeValidator(_empty_is_none)]
+HttpUrlText = Annotated[str, Field(pattern=r"^https?://[^/\s]+")]
+OptionalUrl = Annotated[HttpUrlText | None, BeforeValidator(_empty_is_none)]
 SecurityProtocol = Annotated[Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"], BeforeValidator(_upper)]
 SaslMechanism = Annotated[Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"], BeforeValidator(_upper)]
 
@@ -98,6 +100,18 @@ class Settings(BaseSettings):
     dedup_window_seconds: float = Field(7 * 24 * 3600, gt=0, description="how long a fingerprint is remembered")
     watchlist_path: Path | None = Field(
         None, description="watchlist of people and organisations (JSONL); unset: newsmon/nlp/data/watchlist.jsonl"
+    )
+
+    alertmanager_url: OptionalUrl = Field(None, description="Alertmanager base URL (alerts go to /api/v2/alerts)")
+    webhook_url: OptionalUrl = Field(None, description="alerts are POSTed here as JSON")
+    webhook_secret: SecretStr | None = Field(None, description="HMAC-SHA256 key of the X-Newsmon-Signature header")
+    delivery_attempts: int = Field(5, ge=1, description="tries per alert and sink before it is dead-lettered")
+    delivery_backoff_seconds: float = Field(1.0, gt=0, description="wait before the first retry; doubles each time")
+    delivery_timeout_seconds: float = Field(10.0, gt=0, description="one HTTP request to a sink")
+    delivery_queue_size: int = Field(100, ge=1, description="alerts waiting per sink; full: news.alerts waits")
+    alert_repost_seconds: float = Field(60.0, gt=0, description="how often active alerts are re-posted")
+    alert_active_seconds: float = Field(
+        6 * 3600.0, gt=0, description="an alert stays firing this long after its last update"
     )
 
     log_level: str = "INFO"

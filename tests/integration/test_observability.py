@@ -42,6 +42,7 @@ RULES = PROMETHEUS_DIR / "rules" / "newsmon.rules.yml"
 RULE_TESTS = PROMETHEUS_DIR / "rules" / "newsmon.rules.test.yml"
 GRAFANA_DIR = REPO / "deploy" / "grafana"
 DASHBOARD = GRAFANA_DIR / "dashboards" / "newsmon-pipeline.json"
+NEWS_DASHBOARD = GRAFANA_DIR / "dashboards" / "newsmon-news.json"
 DATASOURCES = GRAFANA_DIR / "provisioning" / "datasources" / "prometheus.yaml"
 DATASOURCE_UID = "newsmon-prometheus"
 JOB = "newsmon"
@@ -69,8 +70,8 @@ def promtool(*args: str) -> str:
     return output
 
 
-def load_dashboard() -> dict:
-    return json.loads(DASHBOARD.read_text())
+def load_dashboard(path: Path = DASHBOARD) -> dict:
+    return json.loads(path.read_text())
 
 
 def query_panels(dashboard: dict) -> list[dict]:
@@ -150,11 +151,11 @@ def test_both_prometheus_configs_differ_only_in_the_target():
 
 # --- Grafana files ------------------------------------------------------------------------------------
 
-def test_dashboard_has_a_stable_uid_and_every_query_uses_the_provisioned_datasource():
-    dashboard = load_dashboard()
+def check_provisioned(dashboard: dict, uid: str) -> None:
+    """A stable uid, no database id, unique panel ids, every query on the provisioned datasource."""
     datasources = srsly.read_yaml(DATASOURCES)["datasources"]
     assert [ds["uid"] for ds in datasources] == [DATASOURCE_UID]
-    assert dashboard["uid"] == "newsmon-pipeline"
+    assert dashboard["uid"] == uid
     assert dashboard.get("id") is None, "a provisioned dashboard must not carry a database id"
     expected = {"type": "prometheus", "uid": DATASOURCE_UID}
     panels = query_panels(dashboard)
@@ -168,6 +169,11 @@ def test_dashboard_has_a_stable_uid_and_every_query_uses_the_provisioned_datasou
             assert target.get("expr"), f"{panel['title']} / {target.get('refId')}"
     for variable in dashboard["templating"]["list"]:
         assert variable.get("datasource") == expected, variable["name"]
+
+
+def test_dashboard_has_a_stable_uid_and_every_query_uses_the_provisioned_datasource():
+    dashboard = load_dashboard()
+    check_provisioned(dashboard, "newsmon-pipeline")
     # The panels the ops team asked for exist.
     exprs = " ".join(expr for _, expr in dashboard_exprs(dashboard))
     for series in ("newsmon_articles_in_total", "newsmon_articles_out_total", "newsmon_deadletter_messages_total",
@@ -175,6 +181,26 @@ def test_dashboard_has_a_stable_uid_and_every_query_uses_the_provisioned_datasou
                    "newsmon_end_to_end_seconds_bucket", "newsmon_build_info", "up{",
                    "faust_messages_received_per_topic_total", "faust_consumer_commit_latency_bucket"):
         assert series in exprs, f"no panel queries {series}"
+
+
+def test_news_dashboard_shows_alerts_places_entities_and_delivery():
+    dashboard = load_dashboard(NEWS_DASHBOARD)
+    check_provisioned(dashboard, "newsmon-news")
+    assert dashboard["title"] == "news"
+    exprs = " ".join(expr for _, expr in dashboard_exprs(dashboard))
+    for series in ("newsmon_alerts_total", "newsmon_alert_places_total", "newsmon_alert_watchlist_mentions_total",
+                   "newsmon_deliveries_total", "newsmon_delivery_seconds_bucket", "newsmon_delivery_queue",
+                   'stage="deliver"'):
+        assert series in exprs, f"no panel queries {series}"
+    titles = {panel["title"]: panel for panel in query_panels(dashboard)}
+    assert {"Alerts by severity", "Top places (countries)", "Top watchlist entities"} <= set(titles)
+    assert any(title.startswith("Stories over time") for title in titles)
+    # The geomap places each country's count by its ISO code through Grafana's country gazetteer.
+    [geomap] = [panel for panel in titles.values() if panel["type"] == "geomap"]
+    [target] = geomap["targets"]
+    assert "by (country)" in target["expr"] and target["format"] == "table" and target["instant"]
+    [layer] = geomap["options"]["layers"]
+    assert layer["location"] == {"mode": "lookup", "lookup": "country", "gazetteer": "public/gazetteer/countries.json"}
 
 
 # --- a real Prometheus on a real exporter -------------------------------------------------------------
@@ -207,6 +233,17 @@ class Exporter:
         m.alerts.labels(rule="casualties", severity="critical").inc(2)
         m.end_to_end_seconds.observe(1.5)
         m.end_to_end_seconds.observe(45)
+        m.alert_places.labels(country="UA").inc(2)
+        m.alert_places.labels(country="PE").inc()
+        m.alert_watchlist.labels(watchlist_id="zelensky").inc()
+        for sink in ("alertmanager", "webhook"):
+            m.deliveries.labels(sink=sink, outcome="delivered").inc(3)
+            m.deliveries.labels(sink=sink, outcome="retried").inc()
+            m.delivery_seconds.labels(sink=sink).observe(0.02)
+            m.delivery_seconds.labels(sink=sink).observe(0.4)
+            m.delivery_queue.labels(sink=sink).set(n % 3)
+        m.deliveries.labels(sink="alertmanager", outcome="reposted").inc(5)
+        m.deadletters.labels(stage="deliver", reason="delivery_failed").inc()
 
         for topic in ("news.articles.raw", "news.articles.enriched"):
             tp = TP(topic, 0)
@@ -369,11 +406,11 @@ def test_every_dashboard_query_and_rule_returns_data(exporter: Exporter, prometh
         prometheus.wait_for(f"recorded series {rule['name']}", lambda: has_data(prometheus.query(rule["name"])),
                             deadline)
 
-    # Dashboard: template variables, then every panel query with All selected and with one value picked.
-    dashboard = load_dashboard()
+    # Dashboards: template variables, then every panel query with All selected and with one value picked.
+    dashboards = [load_dashboard(), load_dashboard(NEWS_DASHBOARD)]
     all_selected = dict(GRAFANA_BUILTINS)
     one_picked = dict(GRAFANA_BUILTINS)
-    for variable in dashboard["templating"]["list"]:
+    for variable in (v for dashboard in dashboards for v in dashboard["templating"]["list"]):
         values = label_values(prometheus, variable["definition"])
         if not values:
             failures.append((f"variable ${variable['name']}", variable["definition"], values))
@@ -381,8 +418,8 @@ def test_every_dashboard_query_and_rule_returns_data(exporter: Exporter, prometh
         one_picked[variable["name"]] = "enrich" if "enrich" in values else (values or ["?"])[0]
     assert set(label_values(prometheus, 'label_values(newsmon_articles_in_total{job="newsmon"}, stage)')) == set(STAGES)
 
-    exprs = dashboard_exprs(dashboard)
-    assert len(exprs) >= 15
+    exprs = [expr for dashboard in dashboards for expr in dashboard_exprs(dashboard)]
+    assert len(exprs) >= 15 + 10
     for variables in (all_selected, one_picked):
         for where, expr in exprs:
             promql = expand(expr, variables)

@@ -152,3 +152,16 @@ def test_docker_compose_config_is_valid():
     result = subprocess.run([docker, "compose", "-f", str(COMPOSE), "config", "-q"], cwd=REPO,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_compose_alertmanager_takes_the_workers_alerts_with_the_repo_routes(services):
+    alertmanager = services["alertmanager"]
+    (config_flag,) = [arg for arg in alertmanager["command"] if arg.startswith("--config.file=")]
+    config_file = host_path(alertmanager, config_flag.split("=", 1)[1])
+    routes = srsly.read_yaml(config_file)["route"]
+    assert {route["receiver"] for route in routes["routes"]} == {"pager", "newsmon-webhook"}
+    port = next(p for p in alertmanager["ports"]).rsplit(":", 1)[1]
+    worker = services["worker"]
+    assert worker["environment"]["NEWSMON_ALERTMANAGER_URL"] == f"http://alertmanager:{port}"
+    assert worker["depends_on"]["alertmanager"]["condition"] == "service_healthy"
+    assert "/-/ready" in " ".join(alertmanager["healthcheck"]["test"])

@@ -2,7 +2,9 @@
 
 Starts the local Kafka broker, creates the topics, starts a worker, ingests articles and
 prints alerts. With --once it uses a throw-away broker on free ports, prints each alert as
-one JSON line on stdout and a summary JSON line on stderr, stops what it started and exits.
+one JSON line on stdout and a summary JSON line on stderr, waits until the worker has delivered
+every alert to the configured sinks (NEWSMON_ALERTMANAGER_URL, NEWSMON_WEBHOOK_URL) or
+dead-lettered it, stops what it started and exits.
 
 Ctrl-C, SIGTERM and SIGHUP stop it alike (stopping.py): the worker and its NLP processes, then a
 broker this command started, are stopped, the throw-away data dir is removed, and the exit status
@@ -34,6 +36,7 @@ from newsmon.devtools import local_kafka, stopping
 from newsmon.kafka_clients import client_config, create_topics
 from newsmon.records import Alert
 from newsmon.settings import ENV_PREFIX, PACKAGE_DIR, Settings
+from newsmon.sinks.senders import configured_sinks
 from newsmon.sources.files import read_sources
 from newsmon.sources.publish import publish
 
@@ -54,6 +57,8 @@ class PipelineCounts:
     duplicates: int = 0
     alert_stage_done: int = 0
     alerts: int = 0
+    delivered: int = 0  # alert messages a sink took, summed over the sinks
+    delivery_dead_letters: int = 0  # alert messages a sink never took, summed over the sinks
 
     def accounted_for(self) -> int:
         return self.enriched + self.deadletter + self.duplicates
@@ -77,6 +82,9 @@ def parse_counts(metrics_text: str) -> PipelineCounts:
                 values["duplicates"] = sample.value
             elif name == "newsmon_alerts_total":
                 values["alerts"] = values.get("alerts", 0) + sample.value
+            elif name == "newsmon_deliveries_total" and labels.get("outcome") in ("delivered", "dead_lettered"):
+                field = "delivered" if labels["outcome"] == "delivered" else "delivery_dead_letters"
+                values[field] = values.get(field, 0) + sample.value
     return PipelineCounts(**{k: int(v) for k, v in values.items()})
 
 
@@ -149,6 +157,17 @@ KAFKA_SECURITY_FIELDS = (
     "kafka_ssl_certfile",
     "kafka_ssl_keyfile",
 )
+DELIVERY_FIELDS = (
+    "alertmanager_url",
+    "webhook_url",
+    "webhook_secret",
+    "delivery_attempts",
+    "delivery_backoff_seconds",
+    "delivery_timeout_seconds",
+    "delivery_queue_size",
+    "alert_repost_seconds",
+    "alert_active_seconds",
+)
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
@@ -160,8 +179,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
             "NEWSMON_DATA_DIR": str(settings.data_dir),
         }
     )
-    # The child connects as these settings do: an inherited variable must not mix in.
-    for field in KAFKA_SECURITY_FIELDS:
+    # The child connects and delivers as these settings do: an inherited variable must not mix in.
+    for field in KAFKA_SECURITY_FIELDS + DELIVERY_FIELDS:
         name, value = f"{ENV_PREFIX}{field.upper()}", getattr(settings, field)
         if value is None:
             env.pop(name, None)
@@ -171,7 +190,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
 
 
 @contextmanager
-def worker_process(settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
+def worker_process(settings: Settings, stage: str = "all") -> Iterator[subprocess.Popen[bytes]]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     log_path = settings.data_dir / "worker.log"
     process: subprocess.Popen[bytes] | None = None
@@ -181,7 +200,7 @@ def worker_process(settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
             # Its own process group: stopping it can kill the group (the worker and its NLP processes),
             # and a terminal's Ctrl-C reaches only this command, which then stops the worker in order.
             process = subprocess.Popen(
-                [sys.executable, "-m", "newsmon", "worker"],
+                [sys.executable, "-m", "newsmon", "worker", "--stage", stage],
                 env=settings_env(settings),
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
@@ -229,6 +248,7 @@ def run_once(settings: Settings, inputs: list[str], timeout: float) -> int:
             printed: set[str] = set()
             deadline = time.monotonic() + timeout
             counts = PipelineCounts()
+            sinks = len(configured_sinks(live))
             with alert_consumer(live) as consumer:
                 while True:
                     for message in consumer:
@@ -243,6 +263,7 @@ def run_once(settings: Settings, inputs: list[str], timeout: float) -> int:
                         and counts.accounted_for() >= report.published
                         and counts.alert_stage_done >= counts.enriched
                         and len(printed) >= counts.alerts
+                        and counts.delivered + counts.delivery_dead_letters >= counts.alerts * sinks
                     )
                     if done or time.monotonic() > deadline:
                         break
@@ -255,6 +276,9 @@ def run_once(settings: Settings, inputs: list[str], timeout: float) -> int:
     }
     if report.rejected:
         summary["not_published"] = report.rejected
+    if configured_sinks(settings):
+        summary["delivered"] = counts.delivered
+        summary["delivery_dead_letters"] = counts.delivery_dead_letters
     if not done:
         summary["error"] = f"timed out after {timeout:.0f} s before every article was accounted for"
     print(json.dumps(summary), file=sys.stderr)

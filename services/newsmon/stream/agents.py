@@ -240,6 +240,7 @@ def register_alert(app: faust.App, worker: Worker, enriched: faust.TopicT, alert
                 for record in fresh:
                     await alerts.send(key=record.alert_id.encode(), value=encode(record))
                     m.alerts.labels(rule=record.rule, severity=record.severity).inc()
+                    m.count_alert_subjects(record, article)
                     if record.ingested_at:
                         m.end_to_end_seconds.observe(max(0.0, now - epoch_from_iso(record.ingested_at)))
                 if fresh:

@@ -1,8 +1,9 @@
 """The Faust app of one worker: its broker, topics and web server, with the agents of the stages it
 runs (agents.py).
 
-Run: `newsmon worker` (all stages) or `newsmon worker --stage enrich` (one stage, its own consumer
-group, to scale the CPU-bound NLP stage on its own). Metrics: http://127.0.0.1:6066/metrics
+Run: `newsmon worker` (all stages; deliver only when a sink is configured) or `newsmon worker --stage
+enrich` (one stage, its own consumer group, to scale the CPU-bound NLP stage on its own, or to run
+delivery apart). Metrics: http://127.0.0.1:6066/metrics
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from newsmon.enrich.pool import start_nlp_pool
 from newsmon.kafka_clients import sasl_password, ssl_context
 from newsmon.metrics import Metrics, default_metrics
 from newsmon.records import STAGES
-from newsmon.settings import Settings
+from newsmon.settings import ConfigError, Settings
+from newsmon.sinks.senders import configured_sinks
 from newsmon.stream.agents import Worker, register_alert, register_enrich, register_normalize
+from newsmon.stream.deliver import register_deliver
 from newsmon.stream.producer_metadata import track_every_topic_sent_to
 
 
@@ -44,11 +47,18 @@ def broker_credentials(settings: Settings) -> faust.SASLCredentials | faust.SSLC
     return None
 
 
+def check_stages_configured(settings: Settings, stages: tuple[str, ...]) -> None:
+    """A worker of the deliver stage alone needs a sink (the whole worker runs without one)."""
+    if stages == ("deliver",) and not configured_sinks(settings):
+        raise ConfigError("the deliver stage needs NEWSMON_ALERTMANAGER_URL or NEWSMON_WEBHOOK_URL")
+
+
 def make_app(settings: Settings, stages: Iterable[str] = STAGES, metrics: Metrics | None = None) -> faust.App:
     stages = tuple(stages)
     unknown = set(stages) - set(STAGES)
     if unknown:
         raise ValueError(f"unknown stage(s) {sorted(unknown)}; choose from {STAGES}")
+    check_stages_configured(settings, stages)
     name = app_id(settings, stages)
     track_every_topic_sent_to()
     app = faust.App(
@@ -94,4 +104,6 @@ def make_app(settings: Settings, stages: Iterable[str] = STAGES, metrics: Metric
         register_enrich(app, worker, pool, topic(topics.UNIQUE), topic(topics.ENRICHED))
     if "alert" in stages:
         register_alert(app, worker, topic(topics.ENRICHED), topic(topics.ALERTS, compacting=True))
+    if "deliver" in stages:  # registers nothing without a sink: the whole worker runs without it
+        register_deliver(app, worker, topic(topics.ALERTS, compacting=True))
     return app
