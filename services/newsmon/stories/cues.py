@@ -32,6 +32,7 @@ class LanguageCues:
     before: WordSet  # "summit in X", "KTT X", "ministry of X", "said in X": nothing happened in X
     after: WordSet  # "X summit", "X-based", "X said" (a capital for its government)
     links: WordSet  # words that may stand between such a cue and the place ("of the", "pertahanan")
+    part_of_city: WordSet  # "the X district", "distrik X": X is a part of a city, even if a city elsewhere is called X
 
 
 _CUES = {
@@ -102,7 +103,15 @@ _CUES = {
     ),
 }
 
-_NO_CUES = LanguageCues(word_set(""), word_set(""), word_set(""), word_set(""))
+_PART_OF_CITY = {
+    "en": "district districts neighbourhood neighborhood borough suburb",
+    "id": "distrik kecamatan kelurahan",
+    "de": "bezirk stadtbezirk stadtteil viertel",
+    "fr": "quartier arrondissement",
+    "es": "barrio distrito colonia",
+}
+
+_NO_CUES = LanguageCues(word_set(""), word_set(""), word_set(""), word_set(""), word_set(""))
 
 
 @lru_cache(maxsize=16)
@@ -112,4 +121,5 @@ def cues_for(language: str) -> LanguageCues:
     if words is None:
         return _NO_CUES
     event, before, after, links = words
-    return LanguageCues(word_set(event), word_set(before), word_set(after), word_set(links))
+    parts = word_set(_PART_OF_CITY.get(language, ""))
+    return LanguageCues(word_set(event), word_set(before), word_set(after), word_set(links), parts)

@@ -9,7 +9,10 @@ The rule, in order:
    "said in Brussels", "Presiden Prancis") or after it ("the Paris summit", "Russia's defence ministry",
    "Moscow said"), with at most a few link words ("of the", "in") between and no punctuation.
 3. A district is placed at the city the text puts it in (Place.relation "enclosing") and named among
-   that city's districts.
+   that city's districts. So is a mention resolved to a city that the text calls a part of a city ("the
+   Prymorskyi district of Odesa", "distrik Prymorskyi": the gazetteer also holds a town of that name
+   elsewhere): it is placed at another city of its sentence, else at the article's leading city in
+   its country; with neither it stays a city.
 4. The finest level found wins: cities; a region only when no city is left; a country only when
    neither is. Most mentioned first, then first mentioned.
 """
@@ -44,6 +47,10 @@ class EventPlace:
     def key(self) -> str:
         place = self.place
         return place_key(place.geonameid, place.feature, place.country_code, place.name)
+
+
+def found_key(place: Place) -> str:
+    return place_key(place.geonameid, place.feature, place.country_code, place.name)
 
 
 def place_key(geonameid: int | None, feature: str, country_code: str | None, name: str) -> str:
@@ -117,11 +124,42 @@ def names_nothing_here(text: str, sentence: tuple[int, int], entity: Entity, cue
     return _framed(before, cues.before, cues.links) or _framed(after, cues.after, cues.links)
 
 
+def called_a_district(text: str, sentence: tuple[int, int], entity: Entity, cues: LanguageCues) -> bool:
+    """Rule 3: "the X district", "distrik X" (the cue word right before or after the mention)."""
+    before = _words_before(text[sentence[0] : entity.start], 1)
+    after = _words_after(text[entity.end : sentence[1]], 1)
+    return any(word in cues.part_of_city for word in (*before, *after))
+
+
+def _count(found: dict[str, EventPlace], place: Place, districts: tuple[str, ...], at: int) -> None:
+    counted = EventPlace(place.model_copy(update={"relation": None}), districts, 1, at)
+    known = found.get(counted.key)
+    if known is not None:
+        merged = known.districts + tuple(d for d in districts if d not in known.districts)
+        counted = EventPlace(known.place, merged, known.mentions + 1, known.first)
+    found[counted.key] = counted
+
+
+def _enclosing_city(
+    found: dict[str, EventPlace], district: Entity, sentence: tuple[int, int], spans_of: dict[str, list[int]]
+) -> EventPlace | None:
+    """Rule 3: another city of the district's sentence, else the leading city of its country."""
+    own = district.place
+    cities = [p for p in found.values() if p.place.feature == "city" and p.place != own]
+    in_sentence = [p for p in cities if any(sentence[0] <= at < sentence[1] for at in spans_of[p.key])]
+    if in_sentence:
+        return min(in_sentence, key=lambda p: min(abs(at - district.start) for at in spans_of[p.key]))
+    same_country = [p for p in cities if own is not None and p.place.country_code == own.country_code]
+    return min(same_country, key=lambda p: (-p.mentions, p.first), default=None)
+
+
 def event_places(article: EnrichedArticle) -> list[EventPlace]:
     """Where the event happened (the module's rule), most mentioned first."""
     cues = cues_for(article.language)
     spans = event_sentences(article)
     found: dict[str, EventPlace] = {}
+    mentioned_at: dict[str, list[int]] = {}
+    called_districts: list[tuple[Entity, tuple[int, int]]] = []
     for entity in article.entities:
         place = entity.place
         if entity.label != "LOC" or place is None:
@@ -129,14 +167,19 @@ def event_places(article: EnrichedArticle) -> list[EventPlace]:
         sentence = next(((s, e) for s, e in spans if s <= entity.start < e), None)
         if sentence is None or names_nothing_here(article.text, sentence, entity, cues):
             continue
-        district = (entity.canonical,) if place.relation == "enclosing" else ()
-        at = place.model_copy(update={"relation": None})
-        counted = EventPlace(at, district, 1, entity.start)
-        known = found.get(counted.key)
-        if known is not None:
-            districts = known.districts + tuple(d for d in district if d not in known.districts)
-            counted = EventPlace(known.place, districts, known.mentions + 1, known.first)
-        found[counted.key] = counted
+        enclosed = place.relation == "enclosing"
+        if not enclosed and place.feature == "city" and called_a_district(article.text, sentence, entity, cues):
+            called_districts.append((entity, sentence))
+            continue
+        _count(found, place, (entity.canonical,) if enclosed else (), entity.start)
+        mentioned_at.setdefault(found_key(place), []).append(entity.start)
+    for entity, sentence in called_districts:
+        assert entity.place is not None
+        city = _enclosing_city(found, entity, sentence, mentioned_at)
+        if city is None:
+            _count(found, entity.place, (), entity.start)
+        else:
+            _count(found, city.place, (entity.canonical,), entity.start)
     for level in _LEVELS:
         chosen = [p for p in found.values() if p.place.feature == level]
         if chosen:

@@ -19,17 +19,17 @@ def test_where_en_leaves_out_the_summit_city_and_the_capital_that_spoke(enrich):
     article = enrich(raw("w-en", ODESA_EN, "harbour-wire", "en"))
     mentioned = {e.canonical for e in article.entities if e.label == "LOC"}
     assert {"Brussels", "Moscow", "Odesa"} <= mentioned  # the text names them all
-    found = names(article)
-    assert found[0] == "Odesa"
-    assert "Brussels" not in found and "Moscow" not in found
-    assert "Ukraine" not in found and "Russia" not in found  # countries only when nothing finer is known
+    # Countries only when nothing finer is known; Prymorskyi, a district of Odesa by the text, is a
+    # town near Mariupol in the gazetteer.
+    [odesa] = event_places(article)
+    assert odesa.place.name == "Odesa" and odesa.districts == ("Prymorskyi",)
 
 
 def test_where_id_leaves_out_the_ktt_city(enrich):
     article = enrich(raw("w-id", ODESA_ID, "kabar-nusantara", "id"))
     assert "Brussels" in {e.canonical for e in article.entities if e.label == "LOC"}
-    found = names(article)
-    assert found[0] == "Odesa" and "Brussels" not in found
+    [odesa] = event_places(article)
+    assert odesa.place.name == "Odesa" and odesa.districts == ("Prymorskyi",)  # "distrik Prymorskyi"
 
 
 def test_where_de_leaves_out_the_gipfel_city(enrich):
@@ -92,6 +92,22 @@ def test_where_a_district_is_placed_at_its_city():
     [kyiv] = event_places(article)
     assert kyiv.place.name == "Kyiv" and kyiv.place.relation is None
     assert kyiv.districts == ("Obolon",) and kyiv.mentions == 2
+
+
+PRYMORSKYI = Place(geonameid=13607725, name="Prymorskyi", country_code="UA", latitude=47.07, longitude=37.5,
+                   feature="city")
+ODESA = Place(geonameid=698740, name="Odesa", country_code="UA", latitude=46.49, longitude=30.74, feature="city")
+
+
+def test_where_a_city_the_text_calls_a_district_is_placed_at_a_city_of_the_article():
+    text = "A fire broke out in the Prymorskyi district of Odesa after a drone attack."
+    [odesa] = event_places(record(text, {"Prymorskyi": PRYMORSKYI, "Odesa": ODESA}))
+    assert odesa.place == ODESA and odesa.districts == ("Prymorskyi",)
+    two_sentences = "A drone attack hit Odesa. A fire burned in the Prymorskyi district."
+    [odesa] = event_places(record(two_sentences, {"Prymorskyi": PRYMORSKYI, "Odesa": ODESA}))
+    assert odesa.districts == ("Prymorskyi",)
+    alone = "A fire burned in the Prymorskyi district after a drone attack."
+    assert names(record(alone, {"Prymorskyi": PRYMORSKYI})) == ["Prymorskyi"]  # no city to place it at
 
 
 def test_where_a_country_counts_only_when_no_city_is_known():
