@@ -46,10 +46,36 @@ def bucket_of(key: bytes) -> bytes:
     return key.split(_SEPARATOR, 1)[0]
 
 
-def bucket_stories(entries: Any, bucket: str) -> list[StoryState]:
+def stored_version(value: Any) -> tuple[str, int] | None:
+    """What changes with every update of a stored story: when it was updated and how many articles it has."""
+    try:
+        story = value["story"]
+        return str(story["updated_at"]), int(story["article_count"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def bucket_stories(
+    entries: Any, bucket: str, parsed: dict[bytes, tuple[tuple[str, int], StoryState]] | None = None
+) -> list[StoryState]:
+    """The stories of a bucket among the table's entries. `parsed` keeps each story as last read, so
+    a busy bucket's stories are parsed again only when they changed."""
     prefix = bucket.encode() + _SEPARATOR
-    stories = (StoryState.from_json(value) for key, value in entries if key.startswith(prefix))
-    return [story for story in stories if story is not None]
+    parsed = {} if parsed is None else parsed
+    stories = []
+    for key, value in entries:
+        if not key.startswith(prefix):
+            continue
+        version = stored_version(value)
+        known = parsed.get(key)
+        if known is not None and version is not None and known[0] == version:
+            stories.append(known[1])
+            continue
+        story = StoryState.from_json(value)
+        if story is not None and version is not None:
+            parsed[key] = (version, story)
+            stories.append(story)
+    return stories
 
 
 @dataclass
@@ -62,6 +88,7 @@ class StorySweeper:
     source_topic: str
     window_seconds: float
     metrics: Metrics
+    parsed: dict[bytes, Any]  # the agent's parsed stories: an expired one goes from there too
     last: float = field(default_factory=time.monotonic)
 
     def maybe_sweep(self, now_epoch: float) -> None:
@@ -80,6 +107,8 @@ class StorySweeper:
         )
         for key in expired:
             del self.table[key]
+        for key in [k for k in self.parsed if k not in self.table]:  # expired, or a partition given away
+            del self.parsed[key]
         self.metrics.table_expired.labels(table=self.table.name).inc(len(expired))
         self.metrics.table_entries.labels(table=self.table.name).set(len(self.table))
 
@@ -90,7 +119,8 @@ def register_stories(app: faust.App, worker: Worker, enriched: faust.TopicT, sto
     table = key_partitioned_table(
         app, STORIES_TABLE, settings.topic_partitions, "bucket/story id -> story state", routing_key=bucket_of
     )
-    sweeper = StorySweeper(app, table, enriched.get_topic_name(), window, m)
+    parsed: dict[bytes, tuple[tuple[str, int], StoryState]] = {}
+    sweeper = StorySweeper(app, table, enriched.get_topic_name(), window, m, parsed)
 
     @app.agent(enriched, name="stories")
     async def stories(stream: faust.StreamT[bytes]) -> None:
@@ -98,7 +128,7 @@ def register_stories(app: faust.App, worker: Worker, enriched: faust.TopicT, sto
             now = time.time()
             try:
                 features = article_features(EnrichedArticle.model_validate_json(event.value))
-                candidates = bucket_stories(table.items(), features.bucket)
+                candidates = bucket_stories(table.items(), features.bucket, parsed)
                 assignment = assign(features, candidates, iso_from_epoch(now), window)
                 story = assignment.story
                 if assignment.outcome != "unchanged":

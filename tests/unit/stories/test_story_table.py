@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import faust
 
-from newsmon.stories.state import ArticleFeatures, new_story
+from newsmon.stories.state import ArticleFeatures, new_story, with_article
 from newsmon.stream.expiry import expired_keys, key_partition, key_partitioned_table
 from newsmon.stream.stories import bucket_of, bucket_stories, story_key
 
@@ -44,3 +44,17 @@ def test_story_table_lookup_reads_only_the_buckets_stories():
                (story_key("UA", "broken"), {"not": "a story"})]
     assert bucket_stories(entries, "UA") == [ua]
     assert bucket_stories(entries, "UAX") == [other]
+
+
+def test_story_table_lookup_parses_a_story_again_only_when_it_changed():
+    ua = story("a", "UA")
+    key = story_key("UA", ua.story_id)
+    parsed: dict = {}
+    [first] = bucket_stories([(key, ua.to_json())], "UA", parsed)
+    [again] = bucket_stories([(key, ua.to_json())], "UA", parsed)
+    assert again is first  # the same version: the parsed story is reused
+    grown = with_article(ua, ArticleFeatures(article_id="b", source="t", language="id", epoch=101.0, bucket="UA",
+                                             places=(), entities=frozenset(), counts={}, topic=None, signature=""),
+                         "2026-11-24T02:31:00Z")
+    [changed] = bucket_stories([(key, grown.to_json())], "UA", parsed)
+    assert changed == grown and changed.article_ids == ("a", "b")
