@@ -63,6 +63,21 @@ KHARKIV_ID = (
     "pada malam hari, kata Gubernur Oleh Syniehubov pada Selasa. Sebuah gudang terbakar."
 )
 
+# A Kyiv night told in English, to set beside the project's seed article (Indonesian, ../shared).
+KYIV_EN = (
+    "KYIV — Two people, among them a one-year-old child, were killed and 13 injured in an overnight Russian drone "
+    "attack on Kyiv, the head of the city's military administration, Tymur Tkachenko, said on Sunday.\n\n"
+    "Residential buildings in the Darnytskyi district were partly destroyed and burned for hours. Mayor Vitali "
+    "Klitschko said a government building in the Pecherskyi district caught fire after a downed drone hit it.\n\n"
+    "Russia also struck Kryvyi Rih, President Volodymyr Zelensky's home town, damaging three infrastructure sites."
+)
+
+# The same city the same day, and the same people named, but no strike: another story.
+KYIV_BUDGET_EN = (
+    "The city council in Kyiv approved a new budget for schools and hospitals on Sunday. Mayor Vitali Klitschko "
+    "said the plan had the support of President Volodymyr Zelensky, who met council members in Kyiv."
+)
+
 # Unrelated news: a budget vote in the same country, and football in another.
 BUDGET_EN = (
     "Ukraine's parliament approved next year's budget in Kyiv on Thursday, with most of the spending going "

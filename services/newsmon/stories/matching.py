@@ -9,8 +9,10 @@ An article joins the best-matching story of its bucket reported within the windo
   count nothing either way.
 - Near-duplicate text in the same language (MinHash of word 3-grams, at least NEAR_DUPLICATE) joins at once.
 - Otherwise, across languages: a weighted score of places, canonical entities (persons and
-  organisations, named alike in every language), casualty facts and the leading topic, at least
-  JOIN_SCORE.
+  organisations, named alike in every language; ENTITIES_IN_COMMON shared are full agreement), casualty
+  facts and the leading topic, at least JOIN_SCORE. Facts or topic must agree at least in part: the same
+  city and the same people without the event's casualties or topic (a council vote in the city struck
+  that night) are another story.
 - An article already in a story (a re-processed one) leaves it unchanged.
 """
 
@@ -29,7 +31,8 @@ from newsmon.stories.where import bucket_key, event_places
 NEAR_DUPLICATE = 0.5
 JOIN_SCORE = 0.55
 COARSE_PLACE_SCORE = 0.4
-WEIGHTS = {"places": 0.45, "entities": 0.25, "facts": 0.15, "topic": 0.15}
+ENTITIES_IN_COMMON = 2
+WEIGHTS = {"places": 0.35, "entities": 0.2, "facts": 0.25, "topic": 0.2}
 
 Outcome = Literal["new", "joined", "unchanged"]
 
@@ -52,8 +55,12 @@ def reported_count(facts: Iterable[Fact], kind: str) -> Count | None:
 
 def article_features(article: EnrichedArticle) -> ArticleFeatures:
     places = tuple(event_places(article))
-    entities = {e.canonical for e in article.entities if e.label in ("PER", "ORG")}
-    entities.update(f"watchlist:{e.watchlist_id}" for e in article.entities if e.watchlist_id)
+    # A watchlist entity by its id: one name for it, however the article spells it.
+    entities = {
+        f"watchlist:{e.watchlist_id}" if e.watchlist_id else e.canonical
+        for e in article.entities
+        if e.label in ("PER", "ORG")
+    }
     counts = {kind: count for kind in COUNT_KINDS if (count := reported_count(article.facts, kind)) is not None}
     leading = article.topics[0] if article.topics else None
     return ArticleFeatures(
@@ -82,17 +89,18 @@ def place_similarity(article: ArticleFeatures, story: StoryState) -> float | Non
     return COARSE_PLACE_SCORE if countries & story_countries else None
 
 
-def overlap(first: Iterable[str], second: Iterable[str]) -> float:
-    a, b = set(first), set(second)
-    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+def entity_similarity(article: ArticleFeatures, story: StoryState) -> float:
+    return min(1.0, len(article.entities & set(story.entities)) / ENTITIES_IN_COMMON)
 
 
 def fact_similarity(article: ArticleFeatures, story: StoryState) -> float:
-    """1: a figure in common; 0.5: the same kinds with other figures (a toll revised), or no casualties on
-    either side; 0: casualties on one side only."""
+    """1: a figure in common; 0.75: the same kinds, none lower than the story's (a toll revised upwards);
+    0.5: other figures, or no casualties on either side; 0: casualties on one side only."""
     shared = [k for k in article.counts if k in story.counts]
     if any(article.counts[k].number == story.counts[k].number for k in shared):
         return 1.0
+    if shared and all(article.counts[k].number >= story.counts[k].number for k in shared):
+        return 0.75
     if shared or (not article.counts and not story.counts):
         return 0.5
     return 0.0
@@ -118,11 +126,14 @@ def match_score(article: ArticleFeatures, story: StoryState, window_seconds: flo
     nearest = max(copies, default=0.0)
     if nearest >= NEAR_DUPLICATE:
         return 1.0 + nearest
+    facts, topic = fact_similarity(article, story), topic_similarity(article, story)
+    if not facts and not topic:
+        return None  # nothing of the event in common (module docstring)
     return (
         WEIGHTS["places"] * places
-        + WEIGHTS["entities"] * overlap(article.entities, story.entities)
-        + WEIGHTS["facts"] * fact_similarity(article, story)
-        + WEIGHTS["topic"] * topic_similarity(article, story)
+        + WEIGHTS["entities"] * entity_similarity(article, story)
+        + WEIGHTS["facts"] * facts
+        + WEIGHTS["topic"] * topic
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from story_articles import EXPECTED_STORIES, ODESA_EN, raw
-from support import assert_valid
+from support import SEED, assert_valid
 
 from newsmon import topics
 from newsmon.records import Count, StoryCount
@@ -122,3 +122,32 @@ def test_matching_conflicting_counts_resolve_to_the_larger_then_the_exact(curren
     held = StoryCount(number=current[0], lower_bound=current[1], article_id="old") if current else None
     best = better_count(held, Count(number=reported[0], lower_bound=reported[1]), "new")
     assert (best.number, best.lower_bound) == expected
+
+
+def test_matching_the_same_city_and_people_without_the_events_facts_or_topic_is_another_story(enrich):
+    from story_articles import KYIV_BUDGET_EN, KYIV_EN
+
+    strike = enrich(raw("t-kyiv-en", KYIV_EN, "harbour-wire", "en"))
+    budget = enrich(raw("t-kyiv-budget", KYIV_BUDGET_EN, "harbour-wire", "en"))
+    stories, _ = run([strike])
+    features = article_features(budget)
+    [story] = stories.values()
+    assert features.place_keys & story.place_keys and features.entities & set(story.entities)
+    _, [assignment] = run([budget], stories)
+    assert assignment.outcome == "new"
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not SEED.is_file(), reason=f"seed article not found at {SEED}")
+def test_matching_the_seed_and_an_english_report_of_that_night_are_one_story(enrich):
+    from story_articles import KYIV_EN
+
+    seed = enrich(raw("t-seed", SEED.read_text(encoding="utf-8"), "seed", "id"))
+    english = enrich(raw("t-kyiv-en", KYIV_EN, "harbour-wire", "en"))
+    stories, assignments = run([seed, english])
+    assert [a.outcome for a in assignments] == ["new", "joined"]
+    [story] = stories.values()
+    record = story.record()
+    assert [p.name for p in record.places] == ["Kyiv", "Kryvyi Rih"]
+    assert {"Darnytskyi", "Svyatoshynkyi"} <= set(record.places[0].districts)
+    assert record.killed is not None and record.killed.number == 2
