@@ -16,6 +16,7 @@ SINKS = ("alertmanager", "webhook")
 # delivered: a sink took it; retried: an attempt failed and another follows; dead_lettered: no attempt
 # took it; reposted / repost_failed: an active alert sent to Alertmanager again so it stays firing.
 DELIVERY_OUTCOMES = ("delivered", "retried", "dead_lettered", "reposted", "repost_failed")
+STORY_OUTCOMES = ("new", "joined", "unchanged")
 
 # Seconds: sub-millisecond rule checks up to multi-second NLP batches and end-to-end waits.
 _PROCESSING_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
@@ -51,6 +52,12 @@ class Metrics:
         self.nlp_replacements = Counter(
             "nlp_process_replacements", "NLP processes replaced after a batch ran too long or a process died", **kw
         )
+        self.stories = Counter(
+            "stories",
+            "Articles assigned to a story: a new story, joined an existing one, or already in it",
+            ["outcome"],
+            **kw,
+        )
         self.table_entries = Gauge("table_entries", "Entries in a worker's table (owned partitions)", ["table"], **kw)
         self.table_expired = Counter(
             "table_entries_expired", "Table entries deleted past their window", ["table"], **kw
@@ -75,6 +82,8 @@ class Metrics:
             self.articles_in.labels(stage=stage)
             self.articles_out.labels(stage=stage)
             self.processing_seconds.labels(stage=stage)
+        for outcome in STORY_OUTCOMES:
+            self.stories.labels(outcome=outcome)
         for reason in DEADLETTER_REASONS:
             self.deadletters.labels(stage="normalize", reason=reason)
         for rule in rules:

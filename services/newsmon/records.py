@@ -159,6 +159,50 @@ class Alert(_Record):
     created_at: IsoTime
 
 
+class StoryPlace(_Record):
+    """A place where a story's event happened (newsmon/stories/where.py): a city, its districts placed at it."""
+
+    name: str
+    geonameid: int | None = Field(None, description="GeoNames id; absent for a region placed at its main city")
+    country_code: str | None = Field(None, min_length=2, max_length=2)
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    feature: Literal["country", "city", "region"]
+    districts: list[str] = Field(default_factory=list, description="districts of this city the reports name")
+    articles: int = Field(ge=1, description="how many of the story's articles place the event here")
+
+
+class StoryCount(_Record):
+    number: int = Field(ge=0)
+    lower_bound: bool = Field(description="'at least': the report gives a minimum")
+    article_id: str = Field(description="the article that reported this figure")
+
+
+class StoryTopic(_Record):
+    code: str = Field(pattern=r"^medtop:\d{8}$", description="IPTC Media Topic")
+    label: str
+    articles: int = Field(ge=1, description="how many of the story's articles lead with this topic")
+
+
+class Story(_Record):
+    """news.stories, compacted: the current state of one event's story, reported by one or more articles."""
+
+    story_id: str = Field(description="stable: the id of the story's first article, hashed")
+    bucket: str = Field(description="the partition key its articles share: a country code, or 'lang:<code>'")
+    article_ids: list[str] = Field(min_length=1, description="the latest articles, oldest first (at most 1000)")
+    article_count: int = Field(ge=1)
+    sources: list[str]
+    languages: list[str]
+    first_seen: IsoTime = Field(description="the earliest article's ingest time")
+    last_seen: IsoTime = Field(description="the latest article's ingest time")
+    places: list[StoryPlace] = Field(description="where it happened, most reported first")
+    killed: StoryCount | None = None
+    injured: StoryCount | None = None
+    missing: StoryCount | None = None
+    topic: StoryTopic | None = Field(None, description="the topic most of its articles lead with")
+    updated_at: IsoTime
+
+
 DeadLetterReason = Literal[
     "undecodable_bytes",
     "invalid_json",
@@ -204,5 +248,6 @@ RECORD_BY_TOPIC: dict[str, type[_Record]] = {
     topics.UNIQUE: NormalizedArticle,
     topics.ENRICHED: EnrichedArticle,
     topics.ALERTS: Alert,
+    topics.STORIES: Story,
     topics.DEADLETTER: DeadLetter,
 }

@@ -98,6 +98,9 @@ class Settings(BaseSettings):
     )
     trained_ner: bool = Field(True, description="use the trained NER models in newsmon/nlp/models (else rules only)")
     dedup_window_seconds: float = Field(7 * 24 * 3600, gt=0, description="how long a fingerprint is remembered")
+    story_window_seconds: float = Field(
+        2 * 24 * 3600, gt=0, description="an article joins a story last reported this long ago at most; then it expires"
+    )
     watchlist_path: Path | None = Field(
         None, description="watchlist of people and organisations (JSONL); unset: newsmon/nlp/data/watchlist.jsonl"
     )

@@ -5,10 +5,11 @@ NORMALIZED = "news.articles.normalized"  # intermediate, keyed by content finger
 UNIQUE = "news.articles.unique"  # intermediate: normalized articles not seen before
 ENRICHED = "news.articles.enriched"
 ALERTS = "news.alerts"  # compacted, keyed by alert id
+STORIES = "news.stories"  # compacted, keyed by story id
 DEADLETTER = "news.deadletter"
 
-ALL = (RAW, NORMALIZED, UNIQUE, ENRICHED, ALERTS, DEADLETTER)
-COMPACTED = frozenset({ALERTS})
+ALL = (RAW, NORMALIZED, UNIQUE, ENRICHED, ALERTS, STORIES, DEADLETTER)
+COMPACTED = frozenset({ALERTS, STORIES})
 
 # What every producer and topic accepts: a dead letter of a text just over the 1 MiB article
 # limit (base64 grows it by a third) must still fit.

@@ -68,7 +68,7 @@ def wait_processed(web_port: int, at_least: int, timeout: float) -> None:
 
 def run_soak(settings: Settings, *, articles: int, chunk: int, words: int, window: float) -> dict[str, Any]:
     started = time.monotonic()
-    env = {"NEWSMON_DEDUP_WINDOW_SECONDS": str(window)}
+    env = {"NEWSMON_DEDUP_WINDOW_SECONDS": str(window), "NEWSMON_STORY_WINDOW_SECONDS": str(window)}
     with broker(settings, once=True) as live:
         create_topics(live)
         with worker_group(live, live.data_dir / "worker.log", env) as process:
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--chunk", type=int, default=5_000, help="articles published before waiting for the worker")
     parser.add_argument("--words", type=int, default=40, help="about this many words per article")
-    parser.add_argument("--window", type=float, default=120.0, help="dedup window, seconds (short: tables expire)")
+    parser.add_argument("--window", type=float, default=120.0, help="dedup and story window, s (short: tables expire)")
     parser.add_argument("--nlp-only", action="store_true", help="the enrichment alone in this process, no broker")
     args = parser.parse_args(argv)
     if args.nlp_only:

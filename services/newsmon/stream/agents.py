@@ -35,6 +35,7 @@ from newsmon.normalize.article import normalize_message
 from newsmon.normalize.dedup import FirstSeen, is_duplicate
 from newsmon.records import DeadLetter, DeadLetterReason, EnrichedArticle, NormalizedArticle, Stage
 from newsmon.settings import Settings
+from newsmon.stories.where import bucket_key
 from newsmon.stream.expiry import expired_keys, key_partitioned_table
 
 log = logging.getLogger(__name__)
@@ -204,7 +205,9 @@ def register_enrich(
                 reason: DeadLetterReason = "processing_timeout" if isinstance(result, TimedOut) else "nlp_error"
                 if isinstance(result, EnrichedArticle):
                     try:
-                        sending.append(enriched.send(key=result.id.encode(), value=encode(result)))
+                        # Keyed by story bucket: the articles of one event meet in one partition.
+                        key = bucket_key(result).encode()
+                        sending.append(enriched.send(key=key, value=encode(result)))
                         done += 1
                         continue
                     except Exception as exc:  # noqa: BLE001  (a record that cannot be written is dead-lettered)

@@ -28,16 +28,23 @@ class KeyPartitionedTable(faust.Table[bytes, Any]):
     key swept from another partition, and its partitioner needs the producer's metadata of the
     changelog topic, which a fresh worker does not have before its first write (a TypeError)."""
 
+    # For a key made of the source key and more (bucket/story id): the source key's part of it.
+    routing_key: Callable[[bytes], bytes] | None = None
+
     def partition_for_key(self, key: Any) -> int:
         assert self.partitions, "a KeyPartitionedTable is made with its partition count"
-        return key_partition(key, self.partitions)
+        return key_partition(self.routing_key(key) if self.routing_key else key, self.partitions)
 
 
-def key_partitioned_table(app: faust.App, name: str, partitions: int, help: str) -> Any:
-    """A KeyPartitionedTable of raw keys and JSON values, registered with the app as app.Table does."""
+def key_partitioned_table(
+    app: faust.App, name: str, partitions: int, help: str, routing_key: Callable[[bytes], bytes] | None = None
+) -> Any:
+    """A KeyPartitionedTable of raw keys and JSON values, registered with the app as app.Table does.
+    With `routing_key`, an entry goes to the partition of routing_key(key) (the source topic's key)."""
     table = KeyPartitionedTable(
         app, name=name, default=None, beacon=app.tables.beacon, partitions=partitions, key_type=bytes, help=help
     )
+    table.routing_key = routing_key
     return app.tables.add(table)
 
 
@@ -49,12 +56,15 @@ def expired_keys(
     *,
     partitions: int,
     owned: Collection[int],
+    routing_key: Callable[[bytes], bytes] | None = None,
 ) -> list[bytes]:
-    """Keys of the entries (key, stored value) older than the window in the owned partitions; an
-    entry whose time cannot be read is expired too."""
+    """Keys of the entries (key, stored value) older than the window in the owned partitions (of
+    routing_key(key), when given); an entry whose time cannot be read is expired too."""
     expired = []
     for key, value in entries:
-        if not isinstance(key, bytes) or key_partition(key, partitions) not in owned:
+        if not isinstance(key, bytes):
+            continue
+        if key_partition(routing_key(key) if routing_key else key, partitions) not in owned:
             continue
         epoch = epoch_of(value)
         if epoch is None or now_epoch - epoch >= window_seconds:

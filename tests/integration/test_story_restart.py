@@ -1,0 +1,103 @@
+"""Stories survive a worker killed mid-stream: the restarted worker reads the story table back from its
+changelog, and the reports that come after join the stories begun before the kill."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import orjson
+import pytest
+from story_articles import EXPECTED_STORIES, night_of_strikes
+from support import assert_valid, consume, produce
+
+from newsmon import topics
+from newsmon.devtools import local_kafka
+from newsmon.devtools.chaos import kill_group, worker_group
+from newsmon.devtools.run import fetch_counts
+from newsmon.kafka_clients import create_topics
+from newsmon.settings import Settings
+
+pytestmark = pytest.mark.kafka
+
+FAST_REBALANCE = {"NEWSMON_KAFKA_SESSION_TIMEOUT_SECONDS": "10"}
+BEFORE_THE_KILL = {"odesa-en", "kharkiv-en", "budget-en"}
+
+
+@contextmanager
+def running_worker(settings: Settings):
+    log = settings.data_dir / "worker.log"
+    with worker_group(settings, log, FAST_REBALANCE) as process:
+        deadline = time.monotonic() + 180
+        while fetch_counts(settings.web_port) is None:
+            assert process.poll() is None, log.read_text()[-3000:]
+            assert time.monotonic() < deadline, "the worker did not serve /metrics within 180 s"
+            time.sleep(0.5)
+        yield process
+
+
+def latest_stories(settings: Settings, ids: set[str], done, timeout: float) -> dict[str, dict]:
+    def states(messages) -> dict[str, dict]:
+        latest = {}
+        for message in messages:
+            record = assert_valid(topics.STORIES, message.value)
+            if ids & set(record["article_ids"]):
+                latest[record["story_id"]] = record
+        return latest
+
+    return states(consume(settings, topics.STORIES, lambda ms: done(states(ms)), timeout=timeout))
+
+
+def enriched_all_committed(settings: Settings) -> bool:
+    """The worker's group has committed every enriched record: after a restart none is read again, so
+    only the changelog can bring the stories back."""
+    from kafka import KafkaConsumer
+
+    from newsmon.kafka_clients import admin_client, client_config
+
+    with admin_client(settings) as admin:
+        offsets = admin.list_group_offsets(settings.worker_id)[settings.worker_id]
+    committed = {tp: meta.offset for tp, meta in offsets.items() if tp.topic == topics.ENRICHED}
+    consumer = KafkaConsumer(**client_config(settings), group_id=None)
+    try:
+        ends = consumer.end_offsets(list(committed)) if committed else {}
+    finally:
+        consumer.close()
+    return bool(committed) and all(committed[tp] >= end for tp, end in ends.items())
+
+
+def names_in(latest: dict[str, dict], tag: str) -> set[frozenset[str]]:
+    return {frozenset(i.removeprefix(f"{tag}-") for i in r["article_ids"]) for r in latest.values()}
+
+
+def test_stories_continue_after_the_worker_is_killed(broker_factory, tmp_path: Path):
+    broker = broker_factory("stories-restart")
+    settings = Settings(kafka_bootstrap=broker.bootstrap, web_port=local_kafka.free_port(), data_dir=tmp_path / "w")
+    settings.data_dir.mkdir(parents=True)
+    create_topics(settings)
+    tag = uuid.uuid4().hex[:12]
+    articles = night_of_strikes(tag)
+    first = [a for a in articles if a["id"].removeprefix(f"{tag}-") in BEFORE_THE_KILL]
+    rest = [a for a in articles if a not in first]
+    ids = {a["id"] for a in articles}
+
+    with running_worker(settings) as worker:
+        produce(settings, topics.RAW, [orjson.dumps(a) for a in first])
+        before = latest_stories(settings, ids, lambda latest: len(latest) == len(first), timeout=240)
+        deadline = time.monotonic() + 60
+        while not enriched_all_committed(settings):
+            assert time.monotonic() < deadline, "the worker did not commit its enriched offsets within 60 s"
+            time.sleep(1)
+        kill_group(worker)
+    assert names_in(before, tag) == {frozenset({name}) for name in BEFORE_THE_KILL}
+    [odesa_id] = [sid for sid, r in before.items() if f"{tag}-odesa-en" in r["article_ids"]]
+
+    produce(settings, topics.RAW, [orjson.dumps(a) for a in rest])
+    with running_worker(settings):
+        after = latest_stories(settings, ids, lambda latest: sum(r["article_count"] for r in latest.values())
+                               == len(ids), timeout=300)
+    assert names_in(after, tag) == {frozenset(names) for names in EXPECTED_STORIES.values()}
+    assert set(before) <= set(after), "the stories begun before the kill keep their ids"
+    assert after[odesa_id]["article_count"] == len(EXPECTED_STORIES["odesa"])
