@@ -49,6 +49,11 @@ class Metrics:
         self.table_expired = Counter(
             "table_entries_expired", "Table entries deleted past their window", ["table"], **kw
         )
+        self.rules_reloads = Counter(
+            "rules_reloads", "Changed rules files read: loaded, or refused with the old rules kept", ["outcome"], **kw
+        )
+        for outcome in ("loaded", "refused"):
+            self.rules_reloads.labels(outcome=outcome)
         for stage in STAGES:
             self.articles_in.labels(stage=stage)
             self.articles_out.labels(stage=stage)

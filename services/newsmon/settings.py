@@ -100,6 +100,11 @@ class Settings(BaseSettings):
         None, description="watchlist of people and organisations (JSONL); unset: newsmon/nlp/data/watchlist.jsonl"
     )
 
+    rules_path: OptionalFile = Field(
+        None, description="the alert rules (YAML); unset: newsmon/alerts/default_rules.yaml"
+    )
+    rules_check_seconds: float = Field(10.0, gt=0, description="how often the rules file is looked at for changes")
+
     log_level: str = "INFO"
 
     @property
