@@ -44,6 +44,13 @@ def count(fact: ViewFact | None) -> Count | None:
     return Count(number=fact.number, lower_bound=fact.lower_bound) if fact else None
 
 
+def headline_counts(view: EventView) -> list[tuple[Count, str]]:
+    """People killed and injured; the weapons counted when no one was reported killed or injured."""
+    people = [(c, what) for what in ("killed", "injured") if (c := count(view.fact(what)))]
+    weapons = [(c, what) for what in ("drones", "missiles") if (c := count(view.fact(what)))]
+    return people or weapons
+
+
 def alert_of(match: RuleMatch, view: EventView, article: EnrichedArticle) -> Alert:
     topic = alert_topic(match, view)
     killed, injured = count(view.fact("killed")), count(view.fact("injured"))
@@ -52,7 +59,7 @@ def alert_of(match: RuleMatch, view: EventView, article: EnrichedArticle) -> Ale
         alert_id=alert_id(match.rule.name, article.id),
         rule=match.rule.name,
         severity=match.severity,
-        headline=headline(match.severity, places, killed, injured, topic),
+        headline=headline(match.severity, places, headline_counts(view), topic, match.rule.description),
         article_id=article.id,
         title=article.title,
         url=article.url,

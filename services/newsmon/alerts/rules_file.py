@@ -30,16 +30,20 @@ class RulesError(ConfigError):
     """A rules file that cannot be used: `PATH:LINE: reason`."""
 
 
+def _yaml_error(error: yaml.YAMLError, source: str) -> RulesError:
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        return RulesError(f"{source}:{line}: not valid YAML: {error.problem or error.context}")
+    return RulesError(f"{source}:1: not valid YAML: {error}")
+
+
 def _compose(text: str, source: str) -> yaml.Node | None:
     loader = yaml.SafeLoader(text)
     try:
         return loader.get_single_node()
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        raise RulesError(f"{source}:{line}: not valid YAML: {error.problem or error.context}") from None
     except yaml.YAMLError as error:
-        raise RulesError(f"{source}:1: not valid YAML: {error}") from None
+        raise _yaml_error(error, source) from None
     finally:
         loader.dispose()
 
@@ -65,10 +69,13 @@ def _refuse_aliases_and_repeats(root: yaml.Node, source: str) -> None:
             stack.extend(node.value)
 
 
-def _construct(root: yaml.Node) -> Any:
+def _construct(root: yaml.Node, source: str) -> Any:
+    """The plain values of the nodes; a tag the safe loader does not know (!!python/...) is refused."""
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_document(root)
+    except yaml.YAMLError as error:
+        raise _yaml_error(error, source) from None
     finally:
         loader.dispose()
 
@@ -120,7 +127,7 @@ def parse_rules(text: str, source: str) -> tuple[Rule, ...]:
         raise RulesError(f"{source}:1: the file is empty")
     _refuse_aliases_and_repeats(root, source)
     try:
-        parsed = RulesFile.model_validate(_construct(root))
+        parsed = RulesFile.model_validate(_construct(root, source))
     except ValidationError as error:
         raise RulesError(describe_invalid(error, root, source)) from None
     seen: set[str] = set()
