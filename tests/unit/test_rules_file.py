@@ -177,3 +177,10 @@ def test_rules_file_bad_at_start_stops_the_worker_with_path_line_and_reason(tmp_
                           env=env, timeout=120, stdin=subprocess.DEVNULL)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [f"newsmon worker: {path}:9: rules[0].colour: unknown key 'colour'"]
+
+
+def test_rules_file_the_readme_example_is_a_valid_rules_file():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = readme.split("## Rules", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    [rule] = parse_rules(example, "README.md")
+    assert rule.name == "quake_near_jakarta" and rule.when.any is not None
