@@ -28,6 +28,9 @@ ENRICHED_CASES = [
     ("en", "Arsenal's striker killed it on Saturday: two goals in the second half as Arsenal beat Chelsea 3-1 at "
      "the Emirates Stadium. The fans were dying to see a win, and the coach said the team shot down every doubt.",
      {}),
+    ("en", "Film review: the drama tells how 12 people were killed when a dam burst in a mountain village. The "
+     "director and the lead actors are superb, and the soundtrack is haunting. The film opens in cinemas this week.",
+     {}),
     ("en", "Eighty years ago today, the bombing of the city killed 25,000 people. Survivors gathered on Sunday to "
      "commemorate the anniversary.", {}),
     ("id", "Lima orang tewas dalam kebakaran yang menghanguskan sebuah ruko di Medan, Senin malam, kata petugas "
@@ -86,7 +89,7 @@ def test_default_rules_the_chicago_shooting_alerts_as_crime(enriched):
 
 
 def test_default_rules_drone_alert_headline_counts_the_drones(enriched):
-    [alert] = evaluate(enriched["case-9"])
+    [alert] = evaluate(enriched["case-10"])
     assert "35 drones" in alert.headline and "Odesa" in alert.headline
 
 
