@@ -168,6 +168,17 @@ def cmd_schemas(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if stale else 0
 
 
+def cmd_rules(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from newsmon.alerts.rules_file import DEFAULT_RULES_PATH, load_rules
+
+    path = Path(args.path) if args.path else settings.rules_path or DEFAULT_RULES_PATH
+    rules = load_rules(path)  # a bad file: PATH:LINE: reason, exit status 2
+    print(f"{path}: {len(rules)} rule(s): {', '.join(rule.name for rule in rules)}", file=sys.stderr)
+    return 0
+
+
 def cmd_kafka(args: argparse.Namespace, settings: Settings) -> int:
     from newsmon.devtools.local_kafka.cli import run
 
@@ -246,6 +257,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("action", choices=["write", "check"])
     p.set_defaults(func=cmd_schemas)
+
+    p = sub.add_parser("rules", help="check an alert rules file (default: NEWSMON_RULES_PATH, else the packaged one)")
+    p.add_argument("action", choices=["check"])
+    p.add_argument("path", nargs="?", metavar="PATH")
+    p.set_defaults(func=cmd_rules)
 
     p = sub.add_parser("kafka", help="the local development broker")
     add_kafka_commands(p)

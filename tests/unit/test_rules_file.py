@@ -184,3 +184,19 @@ def test_rules_file_the_readme_example_is_a_valid_rules_file():
     example = readme.split("## Rules", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
     [rule] = parse_rules(example, "README.md")
     assert rule.name == "quake_near_jakarta" and rule.when.any is not None
+
+
+def test_rules_check_command_names_the_rules_or_the_bad_line(tmp_path):
+    def check(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "newsmon", "rules", "check", *args], capture_output=True,
+                              text=True, cwd=REPO, env={**os.environ, "NEWSMON_RULES_PATH": ""}, timeout=120)
+
+    done = check()
+    assert done.returncode == 0
+    assert done.stderr.strip() == f"{DEFAULT_RULES_PATH}: 5 rule(s): casualties, mass_casualty, attack_on_capital, " \
+                                  "drone_or_missile_strike, watchlist_mention"
+    path = tmp_path / "rules.yaml"
+    path.write_text(GOOD.replace("{killed: 1}", "{kiled: 1}"), encoding="utf-8")
+    done = check(str(path))
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith(f"newsmon rules: {path}:7: rules[0].when.facts.kiled: Input should be")
