@@ -54,7 +54,10 @@ def test_rules_file_good_file_parses():
      "rules.yaml:9: rules[0].colour: unknown key 'colour'"),
     (GOOD.replace("      facts: {killed: 1}\n", "      facts: {killed: 1}\n      weather: [rain]\n"),
      "rules.yaml:8: rules[0].when.weather: unknown key 'weather'"),
-    (GOOD.replace("severity: high", "severity: extreme"), "rules.yaml:8: rules[0].severity: Input should be"),
+    (GOOD.replace("severity: high", "severity: extreme"),
+     "rules.yaml:8: rules[0].severity: Input should be 'low', 'medium', 'high' or 'critical'\n"),
+    (GOOD.replace("      facts: {killed: 1}\n", "      watchlist: 5\n"),
+     "rules.yaml:7: rules[0].when.watchlist: Input should be 'any' or Input should be a valid list\n"),
     (GOOD.replace("{killed: 1}", "{killed: many}"),
      "rules.yaml:7: rules[0].when.facts.killed: Input should be a valid integer"),
     (GOOD.replace("{killed: 1}", "{killed: 0}"), "rules.yaml:7: rules[0].when.facts.killed: Input should be greater"),
@@ -89,7 +92,7 @@ def test_rules_file_good_file_parses():
 ])
 def test_rules_file_bad_file_names_path_line_and_reason(text, expected):
     line = error_of(text)
-    assert line.startswith(expected), line
+    assert (line + "\n").startswith(expected), line  # a "\n" in `expected`: the whole line
 
 
 def test_rules_file_unreadable_file(tmp_path):

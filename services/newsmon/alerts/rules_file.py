@@ -97,6 +97,9 @@ def node_at(root: yaml.Node, loc: Sequence[int | str]) -> tuple[yaml.Node, list[
     return pointed, steps
 
 
+_MAPPING_TYPES = frozenset({"model_type", "model_attributes_type", "dict_type"})
+
+
 def _reason(error: ErrorDetails) -> str:
     if error["type"] == "extra_forbidden":
         return f"unknown key {str(error['loc'][-1])!r}"
@@ -111,11 +114,14 @@ def describe_invalid(error: ValidationError, root: yaml.Node, source: str) -> st
         node, steps = node_at(root, problem["loc"])
         if problem["type"] == "missing":
             steps.append(f" (missing {str(problem['loc'][-1])!r})")
-        located.append((len(steps), node, steps, _reason(problem)))
+        located.append((len(steps), node, steps, _reason(problem), problem["type"]))
     depth = max(found[0] for found in located)
     best = [found for found in located if found[0] == depth]
-    _, node, steps, _ = best[0]
-    reasons = " or ".join(dict.fromkeys(found[3] for found in best if found[1] is node))
+    _, node, steps, _, _ = best[0]
+    here = [found for found in best if found[1] is node]
+    if isinstance(node, yaml.ScalarNode):  # "should be a valid dictionary" says nothing about a plain value
+        here = [found for found in here if found[4] not in _MAPPING_TYPES] or here
+    reasons = " or ".join(dict.fromkeys(found[3] for found in here))
     where = "".join(steps).lstrip(".")
     return f"{source}:{node.start_mark.line + 1}: {where + ': ' if where else ''}{reasons}"
 
