@@ -87,12 +87,17 @@ def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     import faust
 
+    from newsmon.alerts.rules import RULE_NAMES, use_rules
+    from newsmon.alerts.rules_file import RulesSource
     from newsmon.kafka_clients import check_access
+    from newsmon.metrics import default_metrics
     from newsmon.records import STAGES
     from newsmon.stream.app import check_stages_configured, make_app
 
     stages = STAGES if args.stage == "all" else (args.stage,)
     check_stages_configured(settings, stages)
+    if "alert" in stages:  # a bad rules file stops the worker here, with its PATH:LINE: reason
+        use_rules(RulesSource(settings.rules_path, settings.rules_check_seconds, default_metrics(RULE_NAMES)))
     check_access(settings)  # Faust would stop with a traceback saying only "Unable to bootstrap"
     (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)  # Faust makes only the last level
     app = make_app(settings, stages)
@@ -150,16 +155,29 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_schemas(args: argparse.Namespace, settings: Settings) -> int:
+    from newsmon.alerts.rule_models import rules_schema
     from newsmon.contracts import stale_schemas, write_schemas
 
+    documents = {"rules": rules_schema()}
     if args.action == "write":
-        for path in write_schemas(settings.schema_dir):
+        for path in write_schemas(settings.schema_dir, documents):
             print(path, file=sys.stderr)
         return 0
-    stale = stale_schemas(settings.schema_dir)
+    stale = stale_schemas(settings.schema_dir, documents)
     for path, problem in stale:
         print(f"newsmon schemas: {path}: {problem} (`newsmon schemas write` regenerates it)", file=sys.stderr)
     return 1 if stale else 0
+
+
+def cmd_rules(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from newsmon.alerts.rules_file import DEFAULT_RULES_PATH, load_rules
+
+    path = Path(args.path) if args.path else settings.rules_path or DEFAULT_RULES_PATH
+    rules = load_rules(path)  # a bad file: PATH:LINE: reason, exit status 2
+    print(f"{path}: {len(rules)} rule(s): {', '.join(rule.name for rule in rules)}", file=sys.stderr)
+    return 0
 
 
 def cmd_kafka(args: argparse.Namespace, settings: Settings) -> int:
@@ -235,9 +253,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=600, help="--once: give up after this many seconds")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("schemas", help="write schemas/*.schema.json from the record models, or check them")
+    p = sub.add_parser(
+        "schemas", help="write schemas/*.schema.json from the record models and the rules file's, or check them"
+    )
     p.add_argument("action", choices=["write", "check"])
     p.set_defaults(func=cmd_schemas)
+
+    p = sub.add_parser("rules", help="check an alert rules file (default: NEWSMON_RULES_PATH, else the packaged one)")
+    p.add_argument("action", choices=["check"])
+    p.add_argument("path", nargs="?", metavar="PATH")
+    p.set_defaults(func=cmd_rules)
 
     p = sub.add_parser("kafka", help="the local development broker")
     add_kafka_commands(p)

@@ -1,6 +1,7 @@
 """The topic contracts: JSON Schema (draft 2020-12) per topic, generated from `records` and kept in
-NEWSMON_SCHEMA_DIR (`newsmon schemas write`, checked by `newsmon schemas check`), and the one way
-records become message bytes. The tests validate every message they produce against these files."""
+NEWSMON_SCHEMA_DIR (`newsmon schemas write`, checked by `newsmon schemas check`; with them the
+schemas of files newsmon reads, passed in by the command), and the one way records become message
+bytes. The tests validate every message they produce against these files."""
 
 from __future__ import annotations
 
@@ -25,22 +26,25 @@ def schema_path(schema_dir: Path, topic: str) -> Path:
     return schema_dir / f"{topic}.schema.json"
 
 
-def write_schemas(schema_dir: Path) -> list[Path]:
+def write_schemas(schema_dir: Path, documents: dict[str, dict[str, Any]] | None = None) -> list[Path]:
+    """Every topic's schema, and `documents` (name -> schema: files newsmon reads, such as the rules)."""
     schema_dir.mkdir(parents=True, exist_ok=True)
+    wanted = {**{topic: schema_for(topic) for topic in RECORD_BY_TOPIC}, **(documents or {})}
     written = []
-    for topic in RECORD_BY_TOPIC:
-        path = schema_path(schema_dir, topic)
-        path.write_text(json.dumps(schema_for(topic), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    for name, schema in wanted.items():
+        path = schema_path(schema_dir, name)
+        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(path)
     return written
 
 
-def stale_schemas(schema_dir: Path) -> list[tuple[Path, str]]:
-    """(path, problem) for each topic whose schema file is missing, unreadable or not the one the
-    record models generate."""
+def stale_schemas(schema_dir: Path, documents: dict[str, dict[str, Any]] | None = None) -> list[tuple[Path, str]]:
+    """(path, problem) for each topic (and document) whose schema file is missing, unreadable or not
+    the one the models generate."""
+    wanted = {**{topic: schema_for(topic) for topic in RECORD_BY_TOPIC}, **(documents or {})}
     stale = []
-    for topic in RECORD_BY_TOPIC:
-        path = schema_path(schema_dir, topic)
+    for name, schema in wanted.items():
+        path = schema_path(schema_dir, name)
         try:
             committed = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -49,8 +53,9 @@ def stale_schemas(schema_dir: Path) -> list[tuple[Path, str]]:
         except (OSError, ValueError) as error:
             stale.append((path, f"unreadable ({error})"))
             continue
-        if committed != schema_for(topic):
-            stale.append((path, f"differs from the {RECORD_BY_TOPIC[topic].__name__} record model"))
+        if committed != schema:
+            model = RECORD_BY_TOPIC[name].__name__ if name in RECORD_BY_TOPIC else name
+            stale.append((path, f"differs from the {model} model"))
     return stale
 
 

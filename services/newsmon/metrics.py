@@ -78,6 +78,11 @@ class Metrics:
             self.delivery_queue.labels(sink=sink)
             for outcome in DELIVERY_OUTCOMES:
                 self.deliveries.labels(sink=sink, outcome=outcome)
+        self.rules_reloads = Counter(
+            "rules_reloads", "Changed rules files read: loaded, or refused with the old rules kept", ["outcome"], **kw
+        )
+        for outcome in ("loaded", "refused"):
+            self.rules_reloads.labels(outcome=outcome)
         for stage in STAGES:
             self.articles_in.labels(stage=stage)
             self.articles_out.labels(stage=stage)

@@ -116,6 +116,10 @@ class Settings(BaseSettings):
     alert_active_seconds: float = Field(
         6 * 3600.0, gt=0, description="an alert stays firing this long after its last update"
     )
+    rules_path: OptionalFile = Field(
+        None, description="the alert rules (YAML); unset: newsmon/alerts/default_rules.yaml"
+    )
+    rules_check_seconds: float = Field(10.0, gt=0, description="how often the rules file is looked at for changes")
 
     log_level: str = "INFO"
 

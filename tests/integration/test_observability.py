@@ -231,6 +231,7 @@ class Exporter:
         m.duplicates.inc()
         m.alerts.labels(rule="casualties", severity="high").inc()
         m.alerts.labels(rule="casualties", severity="critical").inc(2)
+        m.rules_reloads.labels(outcome="loaded").inc()
         m.end_to_end_seconds.observe(1.5)
         m.end_to_end_seconds.observe(45)
         m.alert_places.labels(country="UA").inc(2)

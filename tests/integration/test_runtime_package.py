@@ -117,4 +117,6 @@ def test_runtime_package_run_once_in_the_checkout(runtime_venv):
     done = run(runtime_venv, "newsmon", "run", "--once", str(SAMPLE), cwd=REPO, timeout=600)
     assert done.returncode == 0, done.stderr.decode()[-3000:]
     alerts = [assert_valid(topics.ALERTS, orjson.loads(line)) for line in done.stdout.splitlines()]
-    assert [a["article_id"] for a in alerts] == [orjson.loads(SAMPLE.read_bytes())["id"]]
+    assert {a["article_id"] for a in alerts} == {orjson.loads(SAMPLE.read_bytes())["id"]}
+    # One alert per rule that holds; the packaged default rules came with the package.
+    assert {a["rule"] for a in alerts} == {"casualties", "drone_or_missile_strike", "watchlist_mention"}

@@ -5,7 +5,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 from support import assert_valid
 
 from newsmon import topics
-from newsmon.alerts.rules import CASUALTY_TOPICS, evaluate
+from newsmon.alerts.rules import evaluate
 from newsmon.contracts import encode
 from newsmon.records import EnrichedArticle, Entity, Fact, Place, Topic
 
@@ -31,7 +31,8 @@ ENTITIES = st.builds(
     place=st.none() | PLACES,
     watchlist_id=st.none() | NAMES,
 )
-TOPIC_CODES = st.sampled_from(sorted(CASUALTY_TOPICS)) | st.integers(0, 99_999_999).map("medtop:{:08d}".format)
+CASUALTY_TOPICS = ("medtop:16000000", "medtop:03000000", "medtop:02000000")
+TOPIC_CODES = st.sampled_from(CASUALTY_TOPICS) | st.integers(0, 99_999_999).map("medtop:{:08d}".format)
 TOPICS = st.builds(Topic, code=TOPIC_CODES, label=NAMES, score=SCORES, evidence=st.lists(NAMES, max_size=3))
 FACTS = st.builds(
     Fact,
@@ -74,12 +75,14 @@ def test_alert_rules_property_any_valid_article(article):
 
 
 @hsettings(max_examples=100, deadline=None)
-@given(ARTICLES, st.sampled_from(sorted(CASUALTY_TOPICS)), st.integers(1, 10**10))
+@given(ARTICLES, st.sampled_from(CASUALTY_TOPICS), st.integers(1, 10**10))
 def test_alert_rules_property_casualty_articles_always_alert(article, code, killed):
+    # The text is one word: no other time, no history term, can be around the count.
     article = article.model_copy(update={
+        "text": "Killed.", "title": None,
         "topics": [Topic(code=code, label="casualties", score=1.0)],
         "facts": [Fact(kind="killed", number=killed, lower_bound=False, text="k", start=0, end=1)],
     })
-    [alert] = evaluate(article)
+    [alert] = [a for a in evaluate(article) if a.rule == "casualties"]
     assert_valid(topics.ALERTS, encode(alert))
     assert alert.killed is not None and alert.killed.number == killed

@@ -2,7 +2,7 @@ from support import assert_valid
 
 from newsmon import topics
 from newsmon.alerts.content import alert_id, largest
-from newsmon.alerts.rules import casualty_severity, evaluate
+from newsmon.alerts.rules import evaluate
 from newsmon.records import Count, EnrichedArticle, Entity, Fact, Place, Topic
 
 TEXT = "At least 3 people were killed and 20 injured when shells hit Kharkiv, Ukraine, said Ihor Terekhov."
@@ -39,8 +39,12 @@ def article(topics_=(CONFLICT,), facts=None, **extra) -> EnrichedArticle:
         ner_model="test", enriched_at="2026-11-24T10:00:01.000000Z", **extra)
 
 
+def casualty_alerts(a: EnrichedArticle):
+    return [alert for alert in evaluate(a) if alert.rule == "casualties"]
+
+
 def test_alerting_casualties_rule_raises_one_useful_alert():
-    [alert] = evaluate(article())
+    [alert] = casualty_alerts(article())
     assert_valid(topics.ALERTS, alert)
     assert alert.rule == "casualties" and alert.severity == "high"
     assert alert.killed == Count(number=3, lower_bound=True)
@@ -53,7 +57,8 @@ def test_alerting_casualties_rule_raises_one_useful_alert():
 
 
 def test_alerting_alert_id_is_stable_per_rule_and_article():
-    assert evaluate(article())[0].alert_id == evaluate(article())[0].alert_id == alert_id("casualties", "k1")
+    assert casualty_alerts(article())[0].alert_id == casualty_alerts(article())[0].alert_id
+    assert casualty_alerts(article())[0].alert_id == alert_id("casualties", "k1")
     assert alert_id("casualties", "k1") != alert_id("casualties", "k2")
 
 
@@ -62,15 +67,18 @@ def test_alerting_no_alert_without_casualties():
     assert evaluate(article(facts=[fact("killed", "3", 0)])) == []
 
 
-def test_alerting_no_alert_for_other_topics_or_a_weak_conflict_score():
-    assert evaluate(article(topics_=(SPORT,))) == []
+def test_alerting_casualties_whatever_the_topic_but_not_in_sport():
+    assert evaluate(article(topics_=(SPORT,))) == []  # a match report: sport leads
     weak = CONFLICT.model_copy(update={"score": 0.1})
     assert evaluate(article(topics_=(SPORT, weak))) == []
     crime = Topic(code="medtop:02000000", label="crime, law and justice", score=0.95, evidence=["shooting"])
     disaster_hint = Topic(code="medtop:03000000", label="disaster", score=0.45, evidence=["fire"])
-    assert evaluate(article(topics_=(crime, disaster_hint))) == []
-    close_second = CONFLICT.model_copy(update={"score": 0.8})
-    assert evaluate(article(topics_=(crime, close_second)))[0].topic == close_second
+    [alert] = casualty_alerts(article(topics_=(crime, disaster_hint)))  # crime with casualties alerts
+    assert alert.topic == crime
+    [alert] = casualty_alerts(article(topics_=()))  # no topic scored: the rule's topic, at score 0
+    assert (alert.topic.code, alert.topic.score) == ("medtop:03000000", 0.0)
+    assert alert.topic.label == "disaster, accident and emergency incident"
+    assert alert.headline.endswith("(disaster, accident and emergency incident)")
 
 
 def test_alerting_largest_figure_wins():
@@ -80,11 +88,16 @@ def test_alerting_largest_figure_wins():
 
 
 def test_alerting_severity_scale():
-    assert casualty_severity(Count(number=12, lower_bound=False), None) == "critical"
-    assert casualty_severity(None, Count(number=60, lower_bound=True)) == "critical"
-    assert casualty_severity(Count(number=1, lower_bound=False), None) == "high"
-    assert casualty_severity(None, Count(number=4, lower_bound=False)) == "medium"
-    assert casualty_severity(None, None) == "low"
+    def severity(killed=0, injured=0, missing=0):
+        facts = [fact(kind, "3", n) for kind, n in (("killed", killed), ("injured", injured), ("missing", missing)) if n]
+        return [a.severity for a in casualty_alerts(article(facts=facts))]
+
+    assert severity(killed=12) == ["critical"]
+    assert severity(injured=60) == ["critical"]
+    assert severity(killed=1) == ["high"]
+    assert severity(injured=4) == ["medium"]
+    assert severity(missing=2) == ["low"]
+    assert severity() == []
 
 
 def test_alerting_district_is_named_with_its_city_after_the_cities():
@@ -101,7 +114,7 @@ def test_alerting_district_is_named_with_its_city_after_the_cities():
         "facts": [Fact(kind="killed", number=3, lower_bound=True, text="at least 3 killed", start=text.index("at least"),
                        end=text.index("at least") + len("at least 3 killed"))],
     })
-    [alert] = evaluate(a)
+    [alert] = casualty_alerts(a)
     assert_valid(topics.ALERTS, alert)
     assert [p.name for p in alert.places] == ["Kharkiv", "Saltivskyi, Kharkiv"]
     assert alert.places[1].latitude == KHARKIV.latitude

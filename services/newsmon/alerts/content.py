@@ -58,8 +58,10 @@ def describe_count(count: Count, what: str) -> str:
 
 
 def headline(
-    severity: Severity, places: list[AlertPlace], killed: Count | None, injured: Count | None, topic: Topic
+    severity: Severity, places: list[AlertPlace], counts: list[tuple[Count, str]], topic: Topic, otherwise: str
 ) -> str:
+    """ "[HIGH] Kyiv, Kryvyi Rih: at least 2 killed, 13 injured (conflict, war and peace)"; with no
+    count, `otherwise` (the rule's description) says what happened."""
     where = ", ".join(p.name for p in places[:HEADLINE_PLACES]) or "place unknown"
-    counts = [describe_count(c, w) for c, w in ((killed, "killed"), (injured, "injured")) if c]
-    return f"[{severity.upper()}] {where}: {', '.join(counts)} ({topic.label})"
+    what = ", ".join(describe_count(c, w) for c, w in counts) or otherwise
+    return f"[{severity.upper()}] {where}: {what} ({topic.label})"

