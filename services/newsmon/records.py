@@ -131,19 +131,45 @@ class Count(_Record):
 
 class AlertPlace(_Record):
     name: str
+    geonameid: int | None = None
     country_code: str | None = None
     latitude: float | None = None
     longitude: float | None = None
 
 
-class Alert(_Record):
-    """news.alerts, compacted: the latest alert per alert_id."""
+class AlertFact(_Record):
+    """A figure the alert rests on, where it was read."""
 
-    alert_id: str = Field(description="stable: the same article and rule give the same id")
+    kind: FactKind
+    number: int = Field(ge=0)
+    lower_bound: bool
+    text: str = Field(description="the span the number was read from")
+    article_id: str
+
+
+class AlertEvidence(_Record):
+    """Why the rule holds: what it matched, in which articles."""
+
+    matched: list[str] = Field(default_factory=list, description="the rule's conditions that held")
+    terms: list[str] = Field(default_factory=list, description="the rule's terms found in the articles")
+    facts: list[AlertFact] = Field(default_factory=list)
+    places: list[AlertPlace] = Field(default_factory=list, description="the places a place condition matched")
+
+
+class Alert(_Record):
+    """news.alerts, compacted by alert_id: one alert per rule and story, the latest version last."""
+
+    alert_id: str = Field(description="stable: the same rule and story give the same id")
+    version: int = Field(1, ge=1, description="grows when the content changes: a source, a toll, a place")
     rule: str
     severity: Severity
     headline: str = Field(description="one line for a person")
-    article_id: str
+    story_id: str | None = Field(None, description="the story (news.stories) the alert is about")
+    article_id: str = Field(description="the article that brought this version")
+    article_ids: list[str] = Field(default_factory=list, description="the story's articles, oldest first")
+    sources: list[str] = Field(default_factory=list, description="the sources that reported the story")
+    evidence: AlertEvidence = Field(default_factory=AlertEvidence)
+    first_seen: IsoTime | None = Field(None, description="when the story's first article came in")
     title: str | None = None
     url: SafeUrl | None = None
     language: str

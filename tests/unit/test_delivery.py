@@ -11,11 +11,8 @@ import pytest
 from kafka.partitioner.default import murmur2
 
 import slow_or_deadly
-from newsmon.alerts.repeats import SentAlerts, alert_digest, record_sent, unsent
-from newsmon.alerts.rules import evaluate
 from newsmon.enrich.pool import NlpPoolBroken, ProcessDied, ProcessPool, TimedOut, make_executor
 from newsmon.normalize.dedup import FirstSeen
-from newsmon.records import EnrichedArticle, Fact, Topic
 from newsmon.stream.expiry import expired_keys, key_partition
 
 
@@ -47,34 +44,6 @@ def test_unreadable_entries_expire():
 
 
 # -- repeated alerts ------------------------------------------------------------------------------------
-def casualty_article(killed: int) -> EnrichedArticle:
-    text = f"A missile strike killed {killed} people in Kharkiv."
-    return EnrichedArticle(
-        id="repeat-1", text=text, language="en", language_score=1.0, fingerprint="f", entities=[],
-        topics=[Topic(code="medtop:16000000", label="conflict, war and peace", score=0.9)],
-        facts=[Fact(kind="killed", number=killed, lower_bound=False, text=f"killed {killed}", start=21,
-                    end=29 + len(str(killed)))],
-        ner_model="test", enriched_at="2026-12-01T00:00:00.000000Z",
-    )
-
-
-def test_an_article_processed_again_raises_no_repeated_alert():
-    first = evaluate(casualty_article(3))
-    assert first and unsent(first, None) == first
-    sent = record_sent(None, first, 100.0)
-    again = evaluate(casualty_article(3))  # new created_at, same content
-    assert [a.created_at for a in again] != [] and unsent(again, sent) == []
-
-
-def test_an_alert_whose_content_changed_goes_out_again():
-    sent = record_sent(None, evaluate(casualty_article(3)), 100.0)
-    higher = evaluate(casualty_article(5))
-    assert unsent(higher, sent) == higher
-    assert alert_digest(higher[0]) != next(iter(sent.digests.values()))
-    assert SentAlerts.from_json(sent.to_json()) == sent
-    assert record_sent(sent, higher, 200.0).epoch == 100.0  # expiry counts from the first alert
-
-
 # -- the process pool ----------------------------------------------------------------------------------
 def pool(timeout: float = 5.0, max_restarts: int = 3, failing_starts: Path | None = None) -> ProcessPool:
     init_args = (str(failing_starts),) if failing_starts else ()

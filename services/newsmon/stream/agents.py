@@ -23,9 +23,7 @@ from typing import Any, cast
 import faust
 from pydantic import ValidationError
 
-from newsmon.alerts.repeats import SentAlerts, record_sent, unsent
-from newsmon.alerts.rules import evaluate
-from newsmon.clock import epoch_from_iso, iso_from_epoch
+from newsmon.clock import iso_from_epoch
 from newsmon.contracts import encode
 from newsmon.deadletters import Position, dead_letter
 from newsmon.enrich.articles import EnrichmentFailure
@@ -41,7 +39,6 @@ from newsmon.stream.expiry import expired_keys, key_partitioned_table
 log = logging.getLogger(__name__)
 
 FINGERPRINTS_TABLE = "newsmon-fingerprints"
-SENT_ALERTS_TABLE = "newsmon-sent-alerts"
 # How often at most a table is swept for expired entries.
 SWEEP_INTERVAL_SECONDS = 60.0
 
@@ -100,11 +97,6 @@ class Sweeper:
 
 def first_seen_epoch(value: Any) -> float | None:
     entry = FirstSeen.from_json(value)
-    return entry.epoch if entry else None
-
-
-def sent_alerts_epoch(value: Any) -> float | None:
-    entry = SentAlerts.from_json(value)
     return entry.epoch if entry else None
 
 
@@ -221,40 +213,3 @@ def register_enrich(
             for event in taken:
                 await batches.ack(event)
             m.articles_out.labels(stage="enrich").inc(done)
-
-
-def register_alert(app: faust.App, worker: Worker, enriched: faust.TopicT, alerts: faust.TopicT) -> None:
-    m, settings = worker.metrics, worker.settings
-    sent_alerts = bytes_table(app, SENT_ALERTS_TABLE, settings, "article id -> [epoch, {alert id: digest}]")
-    sweeper = Sweeper(app, sent_alerts, enriched.get_topic_name(), settings.dedup_window_seconds, sent_alerts_epoch, m)
-
-    @app.agent(enriched, name="alert")
-    async def alert(stream: faust.StreamT[bytes]) -> None:
-        async for event in stream.events():
-            m.articles_in.labels(stage="alert").inc()
-            now = time.time()
-            try:
-                with m.processing_seconds.labels(stage="alert").time():
-                    article = EnrichedArticle.model_validate_json(event.value)
-                    raised = evaluate(article)
-                key = event.key or article.id.encode()
-                sent = SentAlerts.from_json(sent_alerts.get(key))
-                fresh = unsent(raised, sent)
-                for record in fresh:
-                    await alerts.send(key=record.alert_id.encode(), value=encode(record))
-                    m.alerts.labels(rule=record.rule, severity=record.severity).inc()
-                    m.count_alert_subjects(record, article)
-                    if record.ingested_at:
-                        m.end_to_end_seconds.observe(max(0.0, now - epoch_from_iso(record.ingested_at)))
-                if fresh:
-                    sent_alerts[key] = record_sent(sent, fresh, now).to_json()
-            except ValidationError as exc:
-                await worker.reject(event, "schema_violation", str(exc), "alert")
-                continue
-            except Exception as exc:
-                log.exception("alert failed on %s", position_of(event))
-                await worker.reject(event, "processing_error", f"{type(exc).__name__}: {exc}", "alert")
-                continue
-            finally:
-                sweeper.maybe_sweep(now)
-            m.articles_out.labels(stage="alert").inc()

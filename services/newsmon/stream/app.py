@@ -21,7 +21,7 @@ from newsmon.metrics import Metrics, default_metrics
 from newsmon.records import STAGES
 from newsmon.settings import ConfigError, Settings
 from newsmon.sinks.senders import configured_sinks
-from newsmon.stream.agents import Worker, register_alert, register_enrich, register_normalize
+from newsmon.stream.agents import Worker, register_enrich, register_normalize
 from newsmon.stream.deliver import register_deliver
 from newsmon.stream.producer_metadata import track_every_topic_sent_to
 from newsmon.stream.stories import register_stories
@@ -104,8 +104,13 @@ def make_app(settings: Settings, stages: Iterable[str] = STAGES, metrics: Metric
         pool = start_nlp_pool(settings, on_replace=lambda cause: metrics.nlp_replacements.inc())
         register_enrich(app, worker, pool, topic(topics.UNIQUE), topic(topics.ENRICHED))
     if "alert" in stages:
-        register_alert(app, worker, topic(topics.ENRICHED), topic(topics.ALERTS, compacting=True))
-        register_stories(app, worker, topic(topics.ENRICHED), topic(topics.STORIES, compacting=True))
+        register_stories(
+            app,
+            worker,
+            topic(topics.ENRICHED),
+            topic(topics.STORIES, compacting=True),
+            topic(topics.ALERTS, compacting=True),
+        )
     if "deliver" in stages:  # registers nothing without a sink: the whole worker runs without it
         register_deliver(app, worker, topic(topics.ALERTS, compacting=True))
     return app

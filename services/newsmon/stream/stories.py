@@ -1,4 +1,6 @@
-"""The story agent: news.articles.enriched -> news.stories, each article's story in its current state.
+"""The alert stage: news.articles.enriched -> news.stories and news.alerts. Each article joins a
+story, whose current state is published, and the rules in force turn the story into versioned
+alerts, one per rule and story (alerts/story_alerts.py).
 
 The enriched records are keyed by their story bucket (newsmon/stories/where.py: bucket_key), so every
 article of one event is read by the worker that owns that bucket's partition. The stories live in a
@@ -9,7 +11,10 @@ joined for a window (NEWSMON_STORY_WINDOW_SECONDS) is deleted.
 
 An article processed again (at least once delivery) finds itself in its story and sends the same
 record again, byte for byte: news.stories is compacted by story id, so a consumer sees no change,
-and a record lost in a crash between the table write and its send goes out after all.
+and a record lost in a crash between the table write and its send goes out after all. The story's
+alerts live in a second table with the same keys; each remembers the input position that made its
+version, so the message read again after a crash sends that version again (it may have been lost
+with the crash), while the same article arriving again from elsewhere sends nothing.
 """
 
 from __future__ import annotations
@@ -22,10 +27,14 @@ from typing import Any
 import faust
 from pydantic import ValidationError
 
-from newsmon.clock import iso_from_epoch
+from newsmon.alerts.engine import evaluate_rules
+from newsmon.alerts.rules import rules_in_force
+from newsmon.alerts.story_alerts import story_alert
+from newsmon.alerts.view import event_view_from_article
+from newsmon.clock import epoch_from_iso, iso_from_epoch
 from newsmon.contracts import encode
 from newsmon.metrics import Metrics
-from newsmon.records import EnrichedArticle
+from newsmon.records import Alert, EnrichedArticle, Story
 from newsmon.stories.matching import article_features, assign
 from newsmon.stories.state import StoryState, last_epoch_of
 from newsmon.stream.agents import SWEEP_INTERVAL_SECONDS, Worker, position_of
@@ -34,6 +43,7 @@ from newsmon.stream.expiry import expired_keys, key_partitioned_table
 log = logging.getLogger(__name__)
 
 STORIES_TABLE = "newsmon-stories"
+STORY_ALERTS_TABLE = "newsmon-story-alerts"
 _SEPARATOR = b"/"  # never in a bucket: a country code or "lang:<code>"
 
 
@@ -113,33 +123,143 @@ class StorySweeper:
         self.metrics.table_entries.labels(table=self.table.name).set(len(self.table))
 
 
-def register_stories(app: faust.App, worker: Worker, enriched: faust.TopicT, stories_topic: faust.TopicT) -> None:
+@dataclass(frozen=True)
+class HeldAlert:
+    """A story's alert for one rule as the table keeps it: the version sent, and the input that made it."""
+
+    alert: Alert
+    position: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"alert": self.alert.to_json_dict(), "position": self.position}
+
+    @staticmethod
+    def from_json(value: Any) -> HeldAlert | None:
+        try:
+            return HeldAlert(Alert.model_validate(value["alert"]), str(value["position"]))
+        except (KeyError, TypeError, ValidationError):
+            return None
+
+
+def held_alerts(value: Any) -> dict[str, HeldAlert]:
+    alerts = value.get("alerts", {}) if isinstance(value, dict) else {}
+    return {rule: held for rule, entry in alerts.items() if (held := HeldAlert.from_json(entry)) is not None}
+
+
+def alerts_epoch(value: Any) -> float | None:
+    try:
+        return float(value["epoch"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def alerts_to_send(
+    article: EnrichedArticle, story: Story, held: dict[str, HeldAlert], position: str, now: str
+) -> tuple[list[Alert], dict[str, HeldAlert]]:
+    """The alert versions to send after `article` joined `story`, and what the table keeps then."""
+    view = event_view_from_article(article)
+    rules = rules_in_force()
+    matches = {match.rule.name: match for match in evaluate_rules(rules, view)}
+    send: list[Alert] = []
+    keep = dict(held)
+    for rule in rules:
+        previous = held.get(rule.name)
+        alert = story_alert(
+            rule, matches.get(rule.name), view, article, story, previous.alert if previous else None, now
+        )
+        if alert is None:
+            continue
+        if previous is None or alert is not previous.alert:
+            keep[rule.name] = HeldAlert(alert, position)
+            send.append(alert)
+        elif previous.position == position:  # this very message again, after a crash: its version may be lost
+            send.append(previous.alert)
+    return send, keep
+
+
+def register_stories(
+    app: faust.App, worker: Worker, enriched: faust.TopicT, stories_topic: faust.TopicT, alerts_topic: faust.TopicT
+) -> None:
     m, settings = worker.metrics, worker.settings
     window = settings.story_window_seconds
     table = key_partitioned_table(
         app, STORIES_TABLE, settings.topic_partitions, "bucket/story id -> story state", routing_key=bucket_of
     )
+    alert_table = key_partitioned_table(
+        app, STORY_ALERTS_TABLE, settings.topic_partitions, "bucket/story id -> its alerts", routing_key=bucket_of
+    )
     parsed: dict[bytes, tuple[tuple[str, int], StoryState]] = {}
     sweeper = StorySweeper(app, table, enriched.get_topic_name(), window, m, parsed)
+    alert_sweeper = AlertSweeper(app, alert_table, enriched.get_topic_name(), window, m)
 
     @app.agent(enriched, name="stories")
     async def stories(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
+            m.articles_in.labels(stage="alert").inc()
             now = time.time()
             try:
-                features = article_features(EnrichedArticle.model_validate_json(event.value))
-                candidates = bucket_stories(table.items(), features.bucket, parsed)
-                assignment = assign(features, candidates, iso_from_epoch(now), window)
-                story = assignment.story
-                if assignment.outcome != "unchanged":
-                    table[story_key(features.bucket, story.story_id)] = story.to_json()
-                await stories_topic.send(key=story.story_id.encode(), value=encode(story.record()))
+                with m.processing_seconds.labels(stage="alert").time():
+                    article = EnrichedArticle.model_validate_json(event.value)
+                    features = article_features(article)
+                    candidates = bucket_stories(table.items(), features.bucket, parsed)
+                    assignment = assign(features, candidates, iso_from_epoch(now), window)
+                    story = assignment.story
+                    key = story_key(features.bucket, story.story_id)
+                    if assignment.outcome != "unchanged":
+                        table[key] = story.to_json()
+                    record = story.record()
+                    held = held_alerts(alert_table.get(key))
+                    position = f"{event.message.partition}/{event.message.offset}"
+                    send, keep = alerts_to_send(article, record, held, position, iso_from_epoch(now))
+                    if keep != held:
+                        alert_table[key] = {"epoch": now, "alerts": {r: h.to_json() for r, h in keep.items()}}
+                await stories_topic.send(key=story.story_id.encode(), value=encode(record))
                 m.stories.labels(outcome=assignment.outcome).inc()
-            except ValidationError:
-                # The alert agent reads the same message and dead-letters it: one dead letter is enough.
-                log.warning("story agent skipped an invalid enriched record at %s", position_of(event))
+                for alert in send:
+                    await alerts_topic.send(key=alert.alert_id.encode(), value=encode(alert))
+                    m.alerts.labels(rule=alert.rule, severity=alert.severity).inc()
+                    m.count_alert_subjects(alert, article)
+                    if alert.ingested_at and alert.version == 1:
+                        m.end_to_end_seconds.observe(max(0.0, now - epoch_from_iso(alert.ingested_at)))
+            except ValidationError as exc:
+                await worker.reject(event, "schema_violation", str(exc), "alert")
+                continue
             except Exception as exc:
-                log.exception("story agent failed on %s", position_of(event))
-                await worker.reject(event, "processing_error", f"stories: {type(exc).__name__}: {exc}", "alert")
+                log.exception("alert stage failed on %s", position_of(event))
+                await worker.reject(event, "processing_error", f"{type(exc).__name__}: {exc}", "alert")
+                continue
             finally:
                 sweeper.maybe_sweep(now)
+                alert_sweeper.maybe_sweep(now)
+            m.articles_out.labels(stage="alert").inc()
+
+
+@dataclass
+class AlertSweeper:
+    """Deletes the alerts of stories no article joined for a window, in the owned partitions."""
+
+    app: faust.App
+    table: Any
+    source_topic: str
+    window_seconds: float
+    metrics: Metrics
+    last: float = field(default_factory=time.monotonic)
+
+    def maybe_sweep(self, now_epoch: float) -> None:
+        if time.monotonic() - self.last < min(SWEEP_INTERVAL_SECONDS, self.window_seconds / 10):
+            return
+        self.last = time.monotonic()
+        owned = {tp.partition for tp in self.app.assignor.assigned_actives() if tp.topic == self.source_topic}
+        expired = expired_keys(
+            list(self.table.items()),
+            now_epoch,
+            self.window_seconds,
+            alerts_epoch,
+            partitions=self.app.conf.topic_partitions,
+            owned=owned,
+            routing_key=bucket_of,
+        )
+        for key in expired:
+            del self.table[key]
+        self.metrics.table_expired.labels(table=self.table.name).inc(len(expired))
+        self.metrics.table_entries.labels(table=self.table.name).set(len(self.table))
