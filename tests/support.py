@@ -136,3 +136,12 @@ def facts_pipeline(lang: str):
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("newsmon_facts")
     return nlp
+
+
+def alert_fields(message) -> dict:
+    """An alert message's fields; {} for the broken messages the deliver tests put on news.alerts."""
+    try:
+        record = orjson.loads(message.value)
+    except orjson.JSONDecodeError:
+        return {}
+    return record if isinstance(record, dict) else {}

@@ -7,9 +7,10 @@ import uuid
 import orjson
 import pytest
 from story_articles import EXPECTED_STORIES, night_of_strikes
-from support import assert_valid, consume, metric_value, produce
+from support import alert_fields, assert_valid, consume, metric_value, produce
 
 from newsmon import topics
+from newsmon.alerts.story_alerts import story_alert_id
 
 pytestmark = pytest.mark.kafka
 
@@ -48,6 +49,34 @@ def test_story_agent_publishes_one_story_per_event(worker_settings):
     assert odesa["places"][0]["name"] == "Odesa" and odesa["places"][0]["geonameid"] == 698740
     assert odesa["killed"] == {"number": 5, "lower_bound": False, "article_id": f"{tag}-odesa-later"}
     assert odesa["bucket"] == "UA"
+
+    # The alerts of the same stream: one per rule and story, versions growing with the reports.
+    by_story = {r["story_id"]: name for r in latest.values()
+                for name, members in EXPECTED_STORIES.items() if f"{tag}-{next(iter(members))}" in r["article_ids"]}
+
+    def casualty_versions(messages) -> dict[str, list[dict]]:
+        versions: dict[str, list[dict]] = {}
+        for message in messages:
+            record = alert_fields(message)
+            if record.get("rule") == "casualties" and record.get("story_id") in by_story:
+                versions.setdefault(by_story[record["story_id"]], []).append(assert_valid(topics.ALERTS, message.value))
+        return versions
+
+    def odesa_settled(messages) -> bool:
+        versions = casualty_versions(messages)
+        return bool(versions.get("odesa")) and versions["odesa"][-1]["killed"]["number"] == 5 and "kharkiv" in versions
+
+    versions = casualty_versions(consume(worker_settings, topics.ALERTS, odesa_settled, timeout=120))
+    assert set(versions) == {"odesa", "kharkiv"}, "the budget vote and the football match raise no casualty alert"
+    odesa_alerts = versions["odesa"]
+    assert len({a["alert_id"] for a in odesa_alerts}) == 1
+    assert odesa_alerts[0]["alert_id"] == story_alert_id("casualties", odesa["story_id"])
+    numbers = [a["version"] for a in odesa_alerts]
+    assert numbers == list(range(1, len(numbers) + 1)), "each version once, in order: the copy adds none twice"
+    last = odesa_alerts[-1]
+    assert last["killed"]["number"] == 5 and set(last["sources"]) == set(odesa["sources"])
+    assert [p["name"] for p in last["places"]][:1] == ["Odesa"]
+    assert {a["alert_id"] for a in versions["kharkiv"]} != {odesa_alerts[0]["alert_id"]}
 
     # The enriched records are keyed by their bucket: the partition their story is kept in.
     enriched = consume(worker_settings, topics.ENRICHED,

@@ -5,7 +5,7 @@ import uuid
 
 import orjson
 import pytest
-from support import SEED, assert_valid, consume, produce
+from support import SEED, alert_fields, assert_valid, consume, produce
 
 from newsmon import topics
 
@@ -22,7 +22,7 @@ def test_e2e_seed_article_becomes_a_correct_alert_within_60_seconds(worker_setti
 
     def ours(messages):  # the casualties alert; the seed's other rules (drones, a capital, the watchlist) too
         return [m for m in messages
-                if orjson.loads(m.value)["article_id"] == article_id and orjson.loads(m.value)["rule"] == "casualties"]
+                if alert_fields(m).get("article_id") == article_id and alert_fields(m).get("rule") == "casualties"]
 
     messages = consume(worker_settings, topics.ALERTS, lambda ms: bool(ours(ms)), timeout=60)
     elapsed = time.monotonic() - started
@@ -38,4 +38,8 @@ def test_e2e_seed_article_becomes_a_correct_alert_within_60_seconds(worker_setti
     assert kyiv is not None, alert["places"]
     assert abs(kyiv["latitude"] - 50.45) < 0.2 and abs(kyiv["longitude"] - 30.52) < 0.2
     assert "Kyiv" in alert["headline"]
+    # Where it happened: a summit in Paris and a ministry in Moscow are mentioned, nothing happened there.
+    assert {p["name"] for p in alert["places"]} == {"Kyiv", "Kryvyi Rih"}, alert["places"]
+    assert alert["story_id"] and alert["version"] == 1 and alert["article_ids"] == [article_id]
+    assert alert["sources"] == ["seed"] and alert["evidence"]["facts"]
     assert alert["severity"] in ("high", "critical")

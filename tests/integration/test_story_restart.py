@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 from story_articles import EXPECTED_STORIES, night_of_strikes
-from support import assert_valid, consume, produce
+from support import alert_fields, assert_valid, consume, produce
 
 from newsmon import topics
 from newsmon.devtools import local_kafka
@@ -101,3 +101,18 @@ def test_stories_continue_after_the_worker_is_killed(broker_factory, tmp_path: P
     assert names_in(after, tag) == {frozenset(names) for names in EXPECTED_STORIES.values()}
     assert set(before) <= set(after), "the stories begun before the kill keep their ids"
     assert after[odesa_id]["article_count"] == len(EXPECTED_STORIES["odesa"])
+
+    # The story's casualty alert went on across the kill: one id, versions 1..n each with one content
+    # (a version sent again after the crash is the same message), the last with the later toll.
+    def odesa_alerts(messages) -> list[dict]:
+        return [assert_valid(topics.ALERTS, m.value) for m in messages
+                if alert_fields(m).get("story_id") == odesa_id and alert_fields(m).get("rule") == "casualties"]
+
+    alerts = odesa_alerts(consume(settings, topics.ALERTS,
+                                  lambda ms: any(a["killed"]["number"] == 5 for a in odesa_alerts(ms)), timeout=120))
+    assert len({a["alert_id"] for a in alerts}) == 1
+    contents = {}
+    for alert in alerts:
+        assert contents.setdefault(alert["version"], alert) == alert, f"version {alert['version']} sent twice, changed"
+    assert sorted(contents) == list(range(1, len(contents) + 1))
+    assert contents[max(contents)]["killed"]["number"] == 5

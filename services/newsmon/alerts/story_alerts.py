@@ -95,10 +95,10 @@ def merged_evidence(previous: AlertEvidence | None, match: RuleMatch | None) -> 
 
 
 def story_places(story: Story) -> list[AlertPlace]:
-    """Where the story's event happened, most reported first; a city's districts named with it."""
+    """Where the story's event happened, most reported first (its cities; districts are inside them)."""
     return [
         AlertPlace(
-            name=f"{', '.join(place.districts)}, {place.name}" if place.districts else place.name,
+            name=place.name,
             geonameid=place.geonameid,
             country_code=place.country_code,
             latitude=place.latitude,

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import faust
@@ -154,10 +155,20 @@ def alerts_epoch(value: Any) -> float | None:
 
 
 def alerts_to_send(
-    article: EnrichedArticle, story: Story, held: dict[str, HeldAlert], position: str, now: str
+    article: EnrichedArticle,
+    story: Story,
+    held: dict[str, HeldAlert],
+    position: str,
+    now: str,
+    event_places: Iterable[int] | None = None,
 ) -> tuple[list[Alert], dict[str, HeldAlert]]:
-    """The alert versions to send after `article` joined `story`, and what the table keeps then."""
+    """The alert versions to send after `article` joined `story`, and what the table keeps then.
+    `event_places` (GeoNames ids, stories/where.py): the rules' place conditions look only at where
+    the event happened, not at every place the article names (a summit in Paris, a ministry in Moscow)."""
     view = event_view_from_article(article)
+    if event_places is not None:
+        where = set(event_places)
+        view = replace(view, places=tuple(p for p in view.places if p.geonameid in where))
     rules = rules_in_force()
     matches = {match.rule.name: match for match in evaluate_rules(rules, view)}
     send: list[Alert] = []
@@ -210,7 +221,8 @@ def register_stories(
                     record = story.record()
                     held = held_alerts(alert_table.get(key))
                     position = f"{event.message.partition}/{event.message.offset}"
-                    send, keep = alerts_to_send(article, record, held, position, iso_from_epoch(now))
+                    where = (p.place.geonameid for p in features.places if p.place.geonameid is not None)
+                    send, keep = alerts_to_send(article, record, held, position, iso_from_epoch(now), where)
                     if keep != held:
                         alert_table[key] = {"epoch": now, "alerts": {r: h.to_json() for r, h in keep.items()}}
                 await stories_topic.send(key=story.story_id.encode(), value=encode(record))
