@@ -12,9 +12,9 @@ joined for a window (NEWSMON_STORY_WINDOW_SECONDS) is deleted.
 An article processed again (at least once delivery) finds itself in its story and sends the same
 record again, byte for byte: news.stories is compacted by story id, so a consumer sees no change,
 and a record lost in a crash between the table write and its send goes out after all. The story's
-alerts live in a second table with the same keys; each remembers the input position that made its
-version, so the message read again after a crash sends that version again (it may have been lost
-with the crash), while the same article arriving again from elsewhere sends nothing.
+alerts live in a second table with the same keys, written once the broker has the versions sent: an
+article read again after a crash finds its versions there and sends none again; only a crash in the
+moment between the broker's answer and the table write sends one twice (at least once).
 """
 
 from __future__ import annotations
@@ -124,27 +124,16 @@ class StorySweeper:
         self.metrics.table_entries.labels(table=self.table.name).set(len(self.table))
 
 
-@dataclass(frozen=True)
-class HeldAlert:
-    """A story's alert for one rule as the table keeps it: the version sent, and the input that made it."""
-
-    alert: Alert
-    position: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"alert": self.alert.to_json_dict(), "position": self.position}
-
-    @staticmethod
-    def from_json(value: Any) -> HeldAlert | None:
-        try:
-            return HeldAlert(Alert.model_validate(value["alert"]), str(value["position"]))
-        except (KeyError, TypeError, ValidationError):
-            return None
-
-
-def held_alerts(value: Any) -> dict[str, HeldAlert]:
+def held_alerts(value: Any) -> dict[str, Alert]:
+    """The story's alerts the table keeps, by rule."""
     alerts = value.get("alerts", {}) if isinstance(value, dict) else {}
-    return {rule: held for rule, entry in alerts.items() if (held := HeldAlert.from_json(entry)) is not None}
+    held = {}
+    for rule, entry in alerts.items():
+        try:
+            held[rule] = Alert.model_validate(entry)
+        except ValidationError:
+            continue
+    return held
 
 
 def alerts_epoch(value: Any) -> float | None:
@@ -157,12 +146,11 @@ def alerts_epoch(value: Any) -> float | None:
 def alerts_to_send(
     article: EnrichedArticle,
     story: Story,
-    held: dict[str, HeldAlert],
-    position: str,
+    held: dict[str, Alert],
     now: str,
     event_places: Iterable[int] | None = None,
-) -> tuple[list[Alert], dict[str, HeldAlert]]:
-    """The alert versions to send after `article` joined `story`, and what the table keeps then.
+) -> tuple[list[Alert], dict[str, Alert]]:
+    """The new alert versions after `article` joined `story`, and the story's alerts then.
     `event_places` (GeoNames ids, stories/where.py): the rules' place conditions look only at where
     the event happened, not at every place the article names (a summit in Paris, a ministry in Moscow)."""
     view = event_view_from_article(article)
@@ -175,16 +163,10 @@ def alerts_to_send(
     keep = dict(held)
     for rule in rules:
         previous = held.get(rule.name)
-        alert = story_alert(
-            rule, matches.get(rule.name), view, article, story, previous.alert if previous else None, now
-        )
-        if alert is None:
-            continue
-        if previous is None or alert is not previous.alert:
-            keep[rule.name] = HeldAlert(alert, position)
+        alert = story_alert(rule, matches.get(rule.name), view, article, story, previous, now)
+        if alert is not None and alert is not previous:
+            keep[rule.name] = alert
             send.append(alert)
-        elif previous.position == position:  # this very message again, after a crash: its version may be lost
-            send.append(previous.alert)
     return send, keep
 
 
@@ -220,15 +202,16 @@ def register_stories(
                         table[key] = story.to_json()
                     record = story.record()
                     held = held_alerts(alert_table.get(key))
-                    position = f"{event.message.partition}/{event.message.offset}"
                     where = (p.place.geonameid for p in features.places if p.place.geonameid is not None)
-                    send, keep = alerts_to_send(article, record, held, position, iso_from_epoch(now), where)
-                    if keep != held:
-                        alert_table[key] = {"epoch": now, "alerts": {r: h.to_json() for r, h in keep.items()}}
+                    send, keep = alerts_to_send(article, record, held, iso_from_epoch(now), where)
                 await stories_topic.send(key=story.story_id.encode(), value=encode(record))
                 m.stories.labels(outcome=assignment.outcome).inc()
+                sending = [await alerts_topic.send(key=a.alert_id.encode(), value=encode(a)) for a in send]
+                for sent in sending:
+                    await sent  # the broker has it: only now does the table say it was sent
+                if send:
+                    alert_table[key] = {"epoch": now, "alerts": {rule: a.to_json_dict() for rule, a in keep.items()}}
                 for alert in send:
-                    await alerts_topic.send(key=alert.alert_id.encode(), value=encode(alert))
                     m.alerts.labels(rule=alert.rule, severity=alert.severity).inc()
                     m.count_alert_subjects(alert, article)
                     if alert.ingested_at and alert.version == 1:
