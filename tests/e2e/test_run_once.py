@@ -40,7 +40,9 @@ def test_run_once_prints_alerts_and_a_balanced_summary(tmp_path):
     assert summary["deadletter"] == 3
     assert summary["duplicates"] == 1
     assert summary["ingested"] == summary["enriched"] + summary["deadletter"] + summary["duplicates"], summary
-    assert summary["alerts"] == len(alerts) >= 1
+    assert summary["alert_versions"] == len(alerts) >= 1  # every version, one line each
+    assert summary["alerts"] == len({a["alert_id"] for a in alerts})
+    assert len({(a["alert_id"], a["version"]) for a in alerts}) == len(alerts)
     for alert in alerts:
         if alert["rule"] in ("casualties", "mass_casualty"):
             assert alert["killed"] or alert["injured"]

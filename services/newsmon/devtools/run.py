@@ -1,8 +1,8 @@
 """`newsmon run`: the whole monitor on this machine (what `make run` calls).
 
 Starts the local Kafka broker, creates the topics, starts a worker, ingests articles and
-prints alerts. With --once it uses a throw-away broker on free ports, prints each alert as
-one JSON line on stdout and a summary JSON line on stderr, waits until the worker has delivered
+prints alerts. With --once it uses a throw-away broker on free ports, prints each alert version
+as one JSON line on stdout and a summary JSON line on stderr, waits until the worker has delivered
 every alert to the configured sinks (NEWSMON_ALERTMANAGER_URL, NEWSMON_WEBHOOK_URL) or
 dead-lettered it, stops what it started and exits.
 
@@ -245,7 +245,7 @@ def run_once(settings: Settings, inputs: list[str], timeout: float) -> int:
         create_topics(live)
         with worker_process(live):
             report = publish(read_sources(inputs), live)
-            printed: set[str] = set()
+            printed: set[tuple[str, int]] = set()  # every version of every alert, once
             deadline = time.monotonic() + timeout
             counts = PipelineCounts()
             sinks = len(configured_sinks(live))
@@ -253,8 +253,8 @@ def run_once(settings: Settings, inputs: list[str], timeout: float) -> int:
                 while True:
                     for message in consumer:
                         alert = Alert.model_validate_json(message.value)
-                        if alert.alert_id not in printed:
-                            printed.add(alert.alert_id)
+                        if (alert.alert_id, alert.version) not in printed:
+                            printed.add((alert.alert_id, alert.version))
                             sys.stdout.write(orjson.dumps(alert.to_json_dict()).decode() + "\n")
                             sys.stdout.flush()
                     counts = fetch_counts(live.web_port) or counts
@@ -272,7 +272,8 @@ def run_once(settings: Settings, inputs: list[str], timeout: float) -> int:
         "enriched": counts.enriched,
         "deadletter": counts.deadletter,
         "duplicates": counts.duplicates,
-        "alerts": len(printed),
+        "alerts": len({alert_id for alert_id, _ in printed}),
+        "alert_versions": len(printed),
     }
     if report.rejected:
         summary["not_published"] = report.rejected
