@@ -11,7 +11,7 @@ import pytest
 from hostile.corpus import CORPUS, PROCESSED
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.errors import MessageSizeTooLargeError
-from support import assert_valid, metric_value
+from support import alert_fields, assert_valid, metric_value
 
 from newsmon import topics
 from newsmon.kafka_clients import client_config
@@ -65,9 +65,8 @@ def alert_for(settings, article_id, deadline):
     try:
         while time.monotonic() < deadline:
             for message in consumer:
-                record = orjson.loads(message.value)
-                if record["article_id"] == article_id:
-                    return assert_valid(topics.ALERTS, record)
+                if alert_fields(message).get("article_id") == article_id:
+                    return assert_valid(topics.ALERTS, message.value)
     finally:
         consumer.close()
     return None
