@@ -199,3 +199,28 @@ def test_spikes_keys_of_an_article_without_entities_or_topics():
     assert mentions_of(enriched("Nothing to see.", [], topics_=()), "2026-11-24T10:00:00.000000Z") == []
     [only] = mentions_of(enriched("Nothing to see.", [], topics_=(DISASTER,)), "2026-11-24T10:00:00.000000Z")
     assert only.key == "topic:medtop:03000000"
+
+
+# The windowed table ------------------------------------------------------------------------------
+
+def test_spikes_windows_recovered_from_the_changelog_expire_like_written_ones():
+    """Faust schedules expiry when it writes a window; the table also schedules the windows it
+    recovers at start, so a restart does not keep them for the process's life."""
+    import asyncio
+    import time
+
+    import faust
+
+    from newsmon.stream.spikes import spike_counts_table
+
+    app = faust.App("spikes-recover-test", broker="kafka://127.0.0.1:9", store="memory://", autodiscover=False)
+    table = spike_counts_table(app, 6, RULE).table
+    now = RULE.window_start(time.time())
+    stale = ("place:name:riverton", (now - 6 * RULE.window_seconds, now - 5 * RULE.window_seconds - 0.1))
+    kept = [("place:name:riverton", (now - back * RULE.window_seconds, now - (back - 1) * RULE.window_seconds - 0.1))
+            for back in range(RULE.previous_windows + 1)]
+    for key in (stale, *kept):
+        table.data[key] = WindowCounts(1, ("r-1",)).to_json()  # as recovery puts them: no write, no expiry scheduled
+    asyncio.run(table.call_recover_callbacks())
+    asyncio.run(table._del_old_keys())
+    assert sorted(table.data.keys()) == sorted(kept)
