@@ -15,7 +15,9 @@ it (a window without a mention counts 0). The key fires when
     c >= min_count   and   c >= factor * max(m, mean_floor)
 
 The floor keeps a key with no history (m = 0) from firing on its first mention: it then needs
-max(min_count, factor * mean_floor) articles, the minimum count with the defaults. A key fires at
+max(min_count, factor * mean_floor) articles, the minimum count with the defaults. Windows without
+a mention count 0, so a key that starts at a steady rate c fires in window k of its life while
+c >= factor * c * k / previous_windows, that is for k <= previous_windows / factor. A key fires at
 most once per window: the window's state remembers that it fired. The decision reads the counts
 only, never the clock, so a mention processed again after a crash (with the state as it was
 before it) decides again as it did the first time, and an article already counted is skipped.
