@@ -224,3 +224,19 @@ def test_spikes_windows_recovered_from_the_changelog_expire_like_written_ones():
     asyncio.run(table.call_recover_callbacks())
     asyncio.run(table._del_old_keys())
     assert sorted(table.data.keys()) == sorted(kept)
+
+
+def test_spikes_table_entries_go_to_the_partition_of_their_mention_key():
+    from aiokafka.partitioner import DefaultPartitioner
+
+    import faust
+
+    from newsmon.stream.spikes import spike_counts_table
+
+    app = faust.App("spikes-partition-test", broker="kafka://127.0.0.1:9", store="memory://", autodiscover=False)
+    table = spike_counts_table(app, 6, RULE).table
+    producers_choice = DefaultPartitioner()
+    for key in ("place:703448", "entity:PER:Vitali Klitschko", "topic:medtop:16000000", "place:name:kyiv"):
+        expected = producers_choice(key.encode(), list(range(6)), [])
+        assert table.partition_for_key((key, (600.0, 1199.9))) == expected
+        assert table.partition_for_key((key, (0.0, 599.9))) == expected

@@ -5,14 +5,14 @@ keyed by the key, so every mention of a key lands on one partition, next to the 
 spikes (news.mentions -> news.spikes) counts them in a Faust windowed table and sends a Spike when
 a key fires (the rule: newsmon/spikes/detect.py).
 
-The table is Faust's own tumbling-window table (app.Table(...).tumbling(size, expires)). Its keys
-are (key, (window start, end)) tuples, which Faust serialises as JSON lists and makes tuples again
-on recovery; newsmon's other tables (stream/expiry.py) keep raw bytes keys, which a windowed key
-cannot be, so this one uses JSON keys (the key's text) and JSON values. Its changelog entry goes to
-the partition of the mention being processed, which is the key's partition of news.mentions, so the
-default partitioning is right here. Expiry is Faust's too: a window is dropped from memory when it
-is older than the previous windows the rule reads (expires), and its changelog topic keeps entries
-that long (retention), in segments of one window so that old ones are deleted soon.
+The table is Faust's own tumbling-window table (table.tumbling(size, expires)). Its keys are
+(key, (window start, end)) tuples, which Faust serialises as JSON lists and makes tuples again on
+recovery; newsmon's other tables (stream/expiry.py) keep raw bytes keys, which a windowed key cannot
+be, so this one uses JSON keys (the key's text) and JSON values. Its changelog entry goes to the
+key's partition of news.mentions, computed from the key (MentionWindowTable). Expiry is Faust's
+too: a window is dropped from memory when it is older than the previous windows the rule reads
+(expires), and its changelog topic keeps entries that long (retention), in segments of one window
+so that old ones are deleted soon.
 
 A mention's time is when newsmon first saw the article (its ingest time, else the enriched
 message's time), written as the mention message's timestamp: the window an article counts in is
@@ -40,15 +40,32 @@ log = logging.getLogger(__name__)
 SPIKE_COUNTS_TABLE = "newsmon-spike-counts"
 
 
+class MentionWindowTable(faust.Table[Any, Any]):
+    """A windowed table whose changelog partition is its mention key's partition of news.mentions,
+    computed from the key as the producer of news.mentions computed it. Faust's own choice, the
+    current event's partition, is the same one, but Faust first compares the partition counts of
+    the source and changelog topics in the consumer's metadata, which a fresh worker may not have
+    for the changelog yet: it reads 0 partitions and refuses the write (PartitionsMismatch)."""
+
+    def partition_for_key(self, key: Any) -> int:
+        assert self.partitions, "a MentionWindowTable is made with its partition count"
+        mention_key, _window = key
+        return key_partition(str(mention_key).encode(), self.partitions)
+
+
 def spike_counts_table(app: faust.App, partitions: int, rule: SpikeRule) -> Any:
     """The windowed table of WindowCounts (as JSON) per mention key and window."""
-    table: Any = app.Table(
-        SPIKE_COUNTS_TABLE,
-        default=None,
-        partitions=partitions,
-        key_type=str,
-        help="mention key and window -> {count, article_ids, fired}",
-        extra_topic_configs={"segment.ms": str(int(rule.window_seconds * 1000))},
+    table: Any = app.tables.add(
+        MentionWindowTable(
+            app,
+            name=SPIKE_COUNTS_TABLE,
+            default=None,
+            beacon=app.tables.beacon,
+            partitions=partitions,
+            key_type=str,
+            help="mention key and window -> {count, article_ids, fired}",
+            extra_topic_configs={"segment.ms": str(int(rule.window_seconds * 1000))},
+        )
     )
     windowed = table.tumbling(rule.window_seconds, expires=rule.expires_seconds)
 
@@ -57,7 +74,7 @@ def spike_counts_table(app: faust.App, partitions: int, rule: SpikeRule) -> Any:
         # changelog at start: schedule the recovered ones too, or they would stay until the next restart.
         for key in list(table.data.keys()):
             if isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], str):
-                table._maybe_set_key_ttl(key, key_partition(key[0].encode(), partitions))
+                table._maybe_set_key_ttl(key, table.partition_for_key(key))
 
     table.on_recover(expire_recovered_windows)
 
