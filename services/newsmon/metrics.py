@@ -1,14 +1,15 @@
 """Every newsmon_* metric, declared once. Labels are bounded: stage, reason, rule, severity, sink,
-outcome, country (ISO 3166 alpha-2) and watchlist_id (the ops' own watchlist)."""
+outcome, kind (of spike), country (ISO 3166 alpha-2) and watchlist_id (the ops' own watchlist)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import get_args
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
 
 from newsmon import __version__
-from newsmon.records import STAGES, Alert, DeadLetter, EnrichedArticle
+from newsmon.records import STAGES, Alert, DeadLetter, EnrichedArticle, SpikeKind
 
 DEADLETTER_REASONS = DeadLetter.model_fields["reason"].annotation.__args__  # type: ignore[union-attr]
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -17,6 +18,7 @@ SINKS = ("alertmanager", "webhook")
 # took it; reposted / repost_failed: an active alert sent to Alertmanager again so it stays firing.
 DELIVERY_OUTCOMES = ("delivered", "retried", "dead_lettered", "reposted", "repost_failed")
 STORY_OUTCOMES = ("new", "joined", "unchanged")
+SPIKE_KINDS: tuple[SpikeKind, ...] = get_args(SpikeKind)
 
 # Seconds: sub-millisecond rule checks up to multi-second NLP batches and end-to-end waits.
 _PROCESSING_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
@@ -83,6 +85,10 @@ class Metrics:
         )
         for outcome in ("loaded", "refused"):
             self.rules_reloads.labels(outcome=outcome)
+        self.mentions = Counter("mentions", "Mentions (article, key) sent to news.mentions", **kw)
+        self.spikes = Counter("spikes", "Spikes sent to news.spikes", ["kind"], **kw)
+        for kind in SPIKE_KINDS:
+            self.spikes.labels(kind=kind)
         for stage in STAGES:
             self.articles_in.labels(stage=stage)
             self.articles_out.labels(stage=stage)

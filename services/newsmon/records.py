@@ -229,6 +229,33 @@ class Story(_Record):
     updated_at: IsoTime
 
 
+SpikeKind = Literal["place", "entity", "topic"]
+
+
+class Mention(_Record):
+    """news.mentions, keyed by `key`: one article counts once for one key (newsmon/spikes/keys.py)."""
+
+    key: str = Field(min_length=1, description="what is counted, e.g. 'place:703448', 'entity:PER:…', 'topic:medtop:…'")
+    kind: SpikeKind
+    label: str = Field(description="the key's name for a person")
+    article_id: str
+    observed_at: IsoTime = Field(description="when newsmon first saw the article; the message's timestamp too")
+
+
+class Spike(_Record):
+    """news.spikes, compacted, keyed by '<key>@<window_start>': a key mentioned far more than usual."""
+
+    key: str
+    kind: SpikeKind
+    label: str
+    count: int = Field(ge=1, description="articles mentioning the key in the window when it fired")
+    baseline_mean: float = Field(ge=0, description="mean count of the previous windows (before the floor)")
+    factor: float = Field(description="the rule's factor: count was at least factor x max(baseline_mean, floor)")
+    window_start: IsoTime
+    window_end: IsoTime = Field(description="exclusive")
+    article_ids: list[str] = Field(description="the first articles counted in the window")
+
+
 DeadLetterReason = Literal[
     "undecodable_bytes",
     "invalid_json",
@@ -276,4 +303,6 @@ RECORD_BY_TOPIC: dict[str, type[_Record]] = {
     topics.ALERTS: Alert,
     topics.STORIES: Story,
     topics.DEADLETTER: DeadLetter,
+    topics.MENTIONS: Mention,
+    topics.SPIKES: Spike,
 }

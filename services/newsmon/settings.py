@@ -104,6 +104,13 @@ class Settings(BaseSettings):
     watchlist_path: Path | None = Field(
         None, description="watchlist of people and organisations (JSONL); unset: newsmon/nlp/data/watchlist.jsonl"
     )
+    # Spikes (newsmon/spikes/detect.py): a key fires when its count in a window is at least the
+    # minimum and at least factor x max(mean of the previous windows, floor).
+    spike_window_seconds: float = Field(3600.0, gt=0, description="length of a spike counting window")
+    spike_previous_windows: int = Field(24, ge=1, le=1000, description="windows whose mean is the baseline")
+    spike_min_count: int = Field(5, ge=1, description="articles a key needs in one window to spike")
+    spike_factor: float = Field(3.0, ge=1, description="how many times the baseline a window's count must reach")
+    spike_mean_floor: float = Field(1.0, gt=0, description="the baseline of a key rarely or never seen before")
 
     alertmanager_url: OptionalUrl = Field(None, description="Alertmanager base URL (alerts go to /api/v2/alerts)")
     webhook_url: OptionalUrl = Field(None, description="alerts are POSTed here as JSON")

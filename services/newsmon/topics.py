@@ -7,9 +7,11 @@ ENRICHED = "news.articles.enriched"
 ALERTS = "news.alerts"  # compacted, keyed by alert id
 STORIES = "news.stories"  # compacted, keyed by story id
 DEADLETTER = "news.deadletter"
+MENTIONS = "news.mentions"  # intermediate: one message per (article, key), keyed by the key
+SPIKES = "news.spikes"  # compacted, keyed by key and window start
 
-ALL = (RAW, NORMALIZED, UNIQUE, ENRICHED, ALERTS, STORIES, DEADLETTER)
-COMPACTED = frozenset({ALERTS, STORIES})
+ALL = (RAW, NORMALIZED, UNIQUE, ENRICHED, ALERTS, STORIES, DEADLETTER, MENTIONS, SPIKES)
+COMPACTED = frozenset({ALERTS, STORIES, SPIKES})
 
 # What every producer and topic accepts: a dead letter of a text just over the 1 MiB article
 # limit (base64 grows it by a third) must still fit.

@@ -26,7 +26,7 @@ def test_contracts_schema_is_valid_draft_2020_12(topic):
 
 
 def test_contracts_every_public_topic_has_a_schema_and_examples():
-    for topic in (topics.RAW, topics.ENRICHED, topics.ALERTS, topics.DEADLETTER):
+    for topic in (topics.RAW, topics.ENRICHED, topics.ALERTS, topics.DEADLETTER, topics.SPIKES):
         assert schema_path(SCHEMAS, topic).is_file()
         assert list((EXAMPLES / topic).glob("valid_*.json")), f"no valid example for {topic}"
 

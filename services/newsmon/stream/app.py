@@ -1,5 +1,6 @@
 """The Faust app of one worker: its broker, topics and web server, with the agents of the stages it
-runs (agents.py; the story agent, stories.py, runs with the alert stage).
+runs (agents.py; with the alert stage also the story agent, stories.py, and the mention and spike
+agents, spikes.py).
 
 Run: `newsmon worker` (all stages; deliver only when a sink is configured) or `newsmon worker --stage
 enrich` (one stage, its own consumer group, to scale the CPU-bound NLP stage on its own, or to run
@@ -24,6 +25,7 @@ from newsmon.sinks.senders import configured_sinks
 from newsmon.stream.agents import Worker, register_enrich, register_normalize
 from newsmon.stream.deliver import register_deliver
 from newsmon.stream.producer_metadata import track_every_topic_sent_to
+from newsmon.stream.spikes import register_spikes
 from newsmon.stream.stories import register_stories
 
 
@@ -110,6 +112,9 @@ def make_app(settings: Settings, stages: Iterable[str] = STAGES, metrics: Metric
             topic(topics.ENRICHED),
             topic(topics.STORIES, compacting=True),
             topic(topics.ALERTS, compacting=True),
+        )
+        register_spikes(
+            app, worker, topic(topics.ENRICHED), topic(topics.MENTIONS), topic(topics.SPIKES, compacting=True)
         )
     if "deliver" in stages:  # registers nothing without a sink: the whole worker runs without it
         register_deliver(app, worker, topic(topics.ALERTS, compacting=True))
