@@ -172,8 +172,8 @@ class Alert(_Record):
     first_seen: IsoTime | None = Field(None, description="when the story's first article came in")
     title: str | None = None
     url: SafeUrl | None = None
-    language: str
-    topic: Topic
+    language: str = Field(description="ISO 639-1 of the alert's first article; 'und' for a spike")
+    topic: Topic | None = Field(None, description="absent for a spike of a place or a name")
     places: list[AlertPlace]
     persons: list[str]
     organisations: list[str]

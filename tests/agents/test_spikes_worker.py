@@ -17,6 +17,7 @@ from kafka.admin import ConfigResource, ConfigResourceType
 from support import assert_valid, consume, metric_value, produce
 
 from newsmon import topics
+from newsmon.alerts.story_alerts import story_alert_id
 from newsmon.clock import iso_from_epoch
 from newsmon.contracts import encode
 from newsmon.devtools import local_kafka
@@ -164,6 +165,13 @@ def test_a_burst_fires_once_a_steady_trickle_never_and_counts_survive_a_kill(bro
     assert sorted(spike["article_ids"]) == sorted(a.id for a in burst[:6])
     assert message.key == f"{BURST_KEY}@{iso_from_epoch(now)}".encode()
     assert consume(settings, topics.DEADLETTER, lambda ms: False, timeout=3) == []  # no mention failed
+    # The spike is an alert too, where ops teams look: one, with an id from the key and the window.
+    spike_alerts = [assert_valid(topics.ALERTS, m.value) for m in consume(settings, topics.ALERTS, lambda ms: False,
+                                                                          timeout=3)]
+    spike_alerts = [a for a in spike_alerts if a["rule"] == "spike"]
+    assert len(spike_alerts) == 1 and spike_alerts[0]["places"][0]["name"] == "Halvermouth"
+    assert spike_alerts[0]["alert_id"] == story_alert_id("spike", f"{BURST_KEY}@{iso_from_epoch(now)}")
+    assert sorted(spike_alerts[0]["article_ids"]) == sorted(a.id for a in burst[:6])
     for value in consume(settings, topics.MENTIONS, lambda ms: False, timeout=3):
         assert_valid(topics.MENTIONS, value.value)
 

@@ -86,3 +86,19 @@ def test_a_cooldown_holds_a_new_source_but_not_a_higher_toll():
     soon, _ = alerts_to_send(article("a4", 3, "tv"), story(["a1", "a4"], ["wire", "tv"], 3), held,
                              "2026-12-01T10:01:00Z")
     assert not {a.rule for a in soon} & set(cooled)
+
+
+def test_a_spike_becomes_one_alert_per_key_and_window():
+    from newsmon.alerts.spike_alerts import spike_alert
+    from newsmon.records import Spike
+
+    spike = Spike(key="topic:medtop:03000000", kind="topic", label="disaster", count=12, baseline_mean=1.5, factor=3,
+                  window_start="2026-12-01T10:00:00.000000Z", window_end="2026-12-01T11:00:00.000000Z",
+                  article_ids=["a1", "a2"])
+    alert = spike_alert(spike, "2026-12-01T10:20:00Z")
+    again = spike_alert(spike, "2026-12-01T10:25:00Z")
+    assert alert.alert_id == again.alert_id and alert.rule == "spike" and alert.version == 1
+    assert alert.topic is not None and alert.topic.code == "medtop:03000000"
+    assert "12 articles" in alert.headline and alert.article_ids == ["a1", "a2"]
+    later = spike_alert(spike.model_copy(update={"window_start": "2026-12-01T11:00:00.000000Z"}), "2026-12-01T11:20:00Z")
+    assert later.alert_id != alert.alert_id

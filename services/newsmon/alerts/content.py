@@ -58,10 +58,11 @@ def describe_count(count: Count, what: str) -> str:
 
 
 def headline(
-    severity: Severity, places: list[AlertPlace], counts: list[tuple[Count, str]], topic: Topic, otherwise: str
+    severity: Severity, places: list[AlertPlace], counts: list[tuple[Count, str]], topic: Topic | None, otherwise: str
 ) -> str:
     """ "[HIGH] Kyiv, Kryvyi Rih: at least 2 killed, 13 injured (conflict, war and peace)"; with no
     count, `otherwise` (the rule's description) says what happened."""
     where = ", ".join(p.name for p in places[:HEADLINE_PLACES]) or "place unknown"
     what = ", ".join(describe_count(c, w) for c, w in counts) or otherwise
-    return f"[{severity.upper()}] {where}: {what} ({topic.label})"
+    about = f" ({topic.label})" if topic is not None else ""
+    return f"[{severity.upper()}] {where}: {what}{about}"

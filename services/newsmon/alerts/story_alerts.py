@@ -156,7 +156,7 @@ def story_alert(
     severity = base.severity if previous is None else higher(previous.severity, base.severity)
     places = story_places(story) or base.places
     killed, injured, missing = _count(story.killed), _count(story.injured), _count(story.missing)
-    topic = previous.topic if previous is not None else base.topic
+    topic = (previous.topic if previous is not None else None) or base.topic
     first = previous or base
     candidate = base.model_copy(
         update={

@@ -35,7 +35,8 @@ def alert_summary(alert: Alert) -> str:
     for what, count in (("killed", alert.killed), ("injured", alert.injured), ("missing", alert.missing)):
         if count is not None and count.number:
             parts.append(f"{'at least ' if count.lower_bound else ''}{count.number} {what}")
-    parts.append(f"topic {alert.topic.label}")
+    if alert.topic is not None:
+        parts.append(f"topic {alert.topic.label}")
     if alert.places:
         parts.append("places: " + "; ".join(p.name for p in alert.places[:SUMMARY_PLACES]))
     parts.append(f"language {alert.language}")

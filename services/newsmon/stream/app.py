@@ -114,7 +114,12 @@ def make_app(settings: Settings, stages: Iterable[str] = STAGES, metrics: Metric
             topic(topics.ALERTS, compacting=True),
         )
         register_spikes(
-            app, worker, topic(topics.ENRICHED), topic(topics.MENTIONS), topic(topics.SPIKES, compacting=True)
+            app,
+            worker,
+            topic(topics.ENRICHED),
+            topic(topics.MENTIONS),
+            topic(topics.SPIKES, compacting=True),
+            topic(topics.ALERTS, compacting=True),
         )
     if "deliver" in stages:  # registers nothing without a sink: the whole worker runs without it
         register_deliver(app, worker, topic(topics.ALERTS, compacting=True))

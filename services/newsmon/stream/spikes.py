@@ -16,17 +16,20 @@ so that old ones are deleted soon.
 
 A mention's time is when newsmon first saw the article (its ingest time, else the enriched
 message's time), written as the mention message's timestamp: the window an article counts in is
-the same when the article is processed again.
+the same when the article is processed again. A spike also goes to news.alerts as a `spike` alert
+(alerts/spike_alerts.py), its id from the key and the window.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import faust
 from pydantic import ValidationError
 
+from newsmon.alerts.spike_alerts import spike_alert
 from newsmon.clock import epoch_from_iso, iso_from_epoch
 from newsmon.contracts import encode
 from newsmon.records import EnrichedArticle, Mention
@@ -105,7 +108,12 @@ def observed_epoch(article: EnrichedArticle, message_timestamp: float | None) ->
 
 
 def register_spikes(
-    app: faust.App, worker: Worker, enriched: faust.TopicT, mentions: faust.TopicT, spikes: faust.TopicT
+    app: faust.App,
+    worker: Worker,
+    enriched: faust.TopicT,
+    mentions: faust.TopicT,
+    spikes: faust.TopicT,
+    alerts: faust.TopicT,
 ) -> None:
     m, rule = worker.metrics, SpikeRule.from_settings(worker.settings)
     counts = spike_counts_table(app, worker.settings.topic_partitions, rule)
@@ -141,6 +149,9 @@ def register_spikes(
                     found = spike_record(record, seen, rule, rule.window_start(event.message.timestamp))
                     await spikes.send(key=spike_message_key(found), value=encode(found))
                     m.spikes.labels(kind=found.kind).inc()
+                    alert = spike_alert(found, iso_from_epoch(time.time()))
+                    await alerts.send(key=alert.alert_id.encode(), value=encode(alert))
+                    m.alerts.labels(rule=alert.rule, severity=alert.severity).inc()
                     log.info(
                         "spike: %s (%s) %d articles, baseline %.2f",
                         found.label,
