@@ -172,7 +172,7 @@ class Alert(_Record):
     first_seen: IsoTime | None = Field(None, description="when the story's first article came in")
     title: str | None = None
     url: SafeUrl | None = None
-    language: str = Field(description="ISO 639-1 of the alert's first article; 'und' for a spike")
+    language: str = Field(description="ISO 639-1 of the article that brought this version; 'und' for a spike")
     topic: Topic | None = Field(None, description="absent for a spike of a place or a name")
     places: list[AlertPlace]
     persons: list[str]

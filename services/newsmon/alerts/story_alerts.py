@@ -6,7 +6,8 @@ whole story: its places are where the story's event happened, its counts the sto
 (stories/state.py: the largest report wins), its sources and articles the story's, its evidence the
 union of what the rule matched in each article. Its `version` grows only when what a reader acts on
 changes: the severity, a source, a place, a count, the evidence; a new article that changes none of
-these adds its id to the next version and makes none of its own. Within a rule's cooldown a new
+these adds its id to the next version and makes none of its own. `title`, `url` and `language` are
+the latest report's (the article that brought the version), so a reader follows the newest link. Within a rule's cooldown a new
 version waits for the next article after it, unless the severity or a count rose.
 """
 
@@ -167,9 +168,9 @@ def story_alert(
             "article_id": article.id,
             "article_ids": list(story.article_ids),
             "sources": list(story.sources),
-            "title": first.title,
-            "url": first.url,
-            "language": first.language,
+            "title": base.title if match is not None else article.title,
+            "url": base.url if match is not None else article.url,
+            "language": article.language,
             "topic": topic,
             "places": places,
             "persons": _names(first.persons, base.persons),
