@@ -7,8 +7,9 @@ whole story: its places are where the story's event happened, its counts the sto
 union of what the rule matched in each article. Its `version` grows only when what a reader acts on
 changes: the severity, a source, a place, a count, the evidence; a new article that changes none of
 these adds its id to the next version and makes none of its own. `title`, `url` and `language` are
-the latest report's (the article that brought the version), so a reader follows the newest link. Within a rule's cooldown a new
-version waits for the next article after it, unless the severity or a count rose.
+the latest report's (the article that brought the version), so a reader follows the newest link.
+Within a rule's cooldown a new version waits for the next article after it, unless the severity or a
+count rose.
 """
 
 from __future__ import annotations
