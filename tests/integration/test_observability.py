@@ -188,7 +188,8 @@ def test_news_dashboard_shows_alerts_places_entities_and_delivery():
     check_provisioned(dashboard, "newsmon-news")
     assert dashboard["title"] == "news"
     exprs = " ".join(expr for _, expr in dashboard_exprs(dashboard))
-    for series in ("newsmon_alerts_total", "newsmon_alert_places_total", "newsmon_alert_watchlist_mentions_total",
+    for series in ("newsmon_alerts_total", "newsmon_stories_total", "newsmon_alert_places_total",
+                   "newsmon_alert_watchlist_mentions_total",
                    "newsmon_deliveries_total", "newsmon_delivery_seconds_bucket", "newsmon_delivery_queue",
                    'stage="deliver"'):
         assert series in exprs, f"no panel queries {series}"
