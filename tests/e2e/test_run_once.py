@@ -53,7 +53,8 @@ def test_run_once_prints_alerts_and_a_balanced_summary(tmp_path):
 def test_run_once_on_the_seed_article():
     alerts, summary, _ = run_once(SEED)
     rules = {"casualties", "attack_on_capital", "drone_or_missile_strike", "watchlist_mention"}
-    assert summary == {"ingested": 1, "enriched": 1, "deadletter": 0, "duplicates": 0, "alerts": len(rules)}
+    assert summary == {"ingested": 1, "enriched": 1, "deadletter": 0, "duplicates": 0, "alerts": len(rules),
+                       "alert_versions": len(rules)}
     assert {a["rule"] for a in alerts} == rules
     [alert] = [a for a in alerts if a["rule"] == "casualties"]
     assert alert["language"] == "id" and alert["topic"]["code"] == "medtop:16000000"
