@@ -42,6 +42,7 @@ def test_run_once_delivers_every_alert_before_it_exits(alertmanager, receiver, t
     assert set(hooked) == {a["alert_id"] for a in alerts}
     shown = alertmanager.alerts()
     for alert in alerts:
-        [found] = [a for a in shown if a["labels"]["story_id"] == alert["article_id"]]
+        [found] = [a for a in shown
+                   if a["labels"]["story_id"] == alert["story_id"] and a["labels"]["alertname"] == alert["rule"]]
         assert found["labels"]["alertname"] == alert["rule"] and found["labels"]["severity"] == alert["severity"]
         assert found["annotations"]["headline"] == alert["headline"]
