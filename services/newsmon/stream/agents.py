@@ -78,6 +78,8 @@ class Sweeper:
     window_seconds: float
     epoch_of: Callable[[Any], float | None]
     metrics: Metrics
+    routing_key: Callable[[bytes], bytes] | None = None  # the part of a key that chose its partition
+    after_sweep: Callable[[], None] = lambda: None  # e.g. drop what a cache holds of deleted entries
     last: float = field(default_factory=time.monotonic)
 
     def maybe_sweep(self, now_epoch: float) -> None:
@@ -85,12 +87,18 @@ class Sweeper:
             return
         self.last = time.monotonic()
         owned = {tp.partition for tp in self.app.assignor.assigned_actives() if tp.topic == self.source_topic}
-        partitions = self.app.conf.topic_partitions
         expired = expired_keys(
-            list(self.table.items()), now_epoch, self.window_seconds, self.epoch_of, partitions=partitions, owned=owned
+            list(self.table.items()),
+            now_epoch,
+            self.window_seconds,
+            self.epoch_of,
+            partitions=self.app.conf.topic_partitions,
+            owned=owned,
+            routing_key=self.routing_key,
         )
         for key in expired:
             del self.table[key]
+        self.after_sweep()
         self.metrics.table_expired.labels(table=self.table.name).inc(len(expired))
         self.metrics.table_entries.labels(table=self.table.name).set(len(self.table))
 

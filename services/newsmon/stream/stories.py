@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import faust
@@ -34,12 +34,11 @@ from newsmon.alerts.story_alerts import story_alert
 from newsmon.alerts.view import event_view_from_article
 from newsmon.clock import epoch_from_iso, iso_from_epoch
 from newsmon.contracts import encode
-from newsmon.metrics import Metrics
 from newsmon.records import Alert, EnrichedArticle, Story
 from newsmon.stories.matching import article_features, assign
 from newsmon.stories.state import StoryState, last_epoch_of
-from newsmon.stream.agents import SWEEP_INTERVAL_SECONDS, Worker, position_of
-from newsmon.stream.expiry import expired_keys, key_partitioned_table
+from newsmon.stream.agents import Sweeper, Worker, position_of
+from newsmon.stream.expiry import key_partitioned_table
 
 log = logging.getLogger(__name__)
 
@@ -87,41 +86,6 @@ def bucket_stories(
             parsed[key] = (version, story)
             stories.append(story)
     return stories
-
-
-@dataclass
-class StorySweeper:
-    """Deletes the stories of the owned partitions that no article joined for a window (as agents.Sweeper,
-    with the bucket part of the key deciding the partition)."""
-
-    app: faust.App
-    table: Any
-    source_topic: str
-    window_seconds: float
-    metrics: Metrics
-    parsed: dict[bytes, Any]  # the agent's parsed stories: an expired one goes from there too
-    last: float = field(default_factory=time.monotonic)
-
-    def maybe_sweep(self, now_epoch: float) -> None:
-        if time.monotonic() - self.last < min(SWEEP_INTERVAL_SECONDS, self.window_seconds / 10):
-            return
-        self.last = time.monotonic()
-        owned = {tp.partition for tp in self.app.assignor.assigned_actives() if tp.topic == self.source_topic}
-        expired = expired_keys(
-            list(self.table.items()),
-            now_epoch,
-            self.window_seconds,
-            last_epoch_of,
-            partitions=self.app.conf.topic_partitions,
-            owned=owned,
-            routing_key=bucket_of,
-        )
-        for key in expired:
-            del self.table[key]
-        for key in [k for k in self.parsed if k not in self.table]:  # expired, or a partition given away
-            del self.parsed[key]
-        self.metrics.table_expired.labels(table=self.table.name).inc(len(expired))
-        self.metrics.table_entries.labels(table=self.table.name).set(len(self.table))
 
 
 def held_alerts(value: Any) -> dict[str, Alert]:
@@ -182,8 +146,14 @@ def register_stories(
         app, STORY_ALERTS_TABLE, settings.topic_partitions, "bucket/story id -> its alerts", routing_key=bucket_of
     )
     parsed: dict[bytes, tuple[tuple[str, int], StoryState]] = {}
-    sweeper = StorySweeper(app, table, enriched.get_topic_name(), window, m, parsed)
-    alert_sweeper = AlertSweeper(app, alert_table, enriched.get_topic_name(), window, m)
+
+    def forget_deleted() -> None:  # an expired story, or one of a partition given away
+        for deleted in [k for k in parsed if k not in table]:
+            del parsed[deleted]
+
+    source = enriched.get_topic_name()
+    sweeper = Sweeper(app, table, source, window, last_epoch_of, m, routing_key=bucket_of, after_sweep=forget_deleted)
+    alert_sweeper = Sweeper(app, alert_table, source, window, alerts_epoch, m, routing_key=bucket_of)
 
     @app.agent(enriched, name="stories")
     async def stories(stream: faust.StreamT[bytes]) -> None:
@@ -227,34 +197,3 @@ def register_stories(
                 sweeper.maybe_sweep(now)
                 alert_sweeper.maybe_sweep(now)
             m.articles_out.labels(stage="alert").inc()
-
-
-@dataclass
-class AlertSweeper:
-    """Deletes the alerts of stories no article joined for a window, in the owned partitions."""
-
-    app: faust.App
-    table: Any
-    source_topic: str
-    window_seconds: float
-    metrics: Metrics
-    last: float = field(default_factory=time.monotonic)
-
-    def maybe_sweep(self, now_epoch: float) -> None:
-        if time.monotonic() - self.last < min(SWEEP_INTERVAL_SECONDS, self.window_seconds / 10):
-            return
-        self.last = time.monotonic()
-        owned = {tp.partition for tp in self.app.assignor.assigned_actives() if tp.topic == self.source_topic}
-        expired = expired_keys(
-            list(self.table.items()),
-            now_epoch,
-            self.window_seconds,
-            alerts_epoch,
-            partitions=self.app.conf.topic_partitions,
-            owned=owned,
-            routing_key=bucket_of,
-        )
-        for key in expired:
-            del self.table[key]
-        self.metrics.table_expired.labels(table=self.table.name).inc(len(expired))
-        self.metrics.table_entries.labels(table=self.table.name).set(len(self.table))
