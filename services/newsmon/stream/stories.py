@@ -12,9 +12,9 @@ joined for a window (NEWSMON_STORY_WINDOW_SECONDS) is deleted.
 An article processed again (at least once delivery) finds itself in its story and sends the same
 record again, byte for byte: news.stories is compacted by story id, so a consumer sees no change,
 and a record lost in a crash between the table write and its send goes out after all. The story's
-alerts live in a second table with the same keys, written once the broker has the versions sent: an
-article read again after a crash finds its versions there and sends none again; only a crash in the
-moment between the broker's answer and the table write sends one twice (at least once).
+alerts live in a second table with the same keys, written right after the versions are queued for
+sending, so that the producer sends both together: an article read again after a crash finds its
+versions there and sends none again; a crash between the two sends one twice (at least once).
 """
 
 from __future__ import annotations
@@ -176,10 +176,9 @@ def register_stories(
                     send, keep = alerts_to_send(article, record, held, iso_from_epoch(now), where)
                 await stories_topic.send(key=story.story_id.encode(), value=encode(record))
                 m.stories.labels(outcome=assignment.outcome).inc()
-                sending = [await alerts_topic.send(key=a.alert_id.encode(), value=encode(a)) for a in send]
-                for sent in sending:
-                    await sent  # the broker has it: only now does the table say it was sent
-                if send:
+                for alert in send:
+                    await alerts_topic.send(key=alert.alert_id.encode(), value=encode(alert))
+                if send:  # queued right behind the alerts, so a crash loses both or neither (mostly)
                     alert_table[key] = {"epoch": now, "alerts": {rule: a.to_json_dict() for rule, a in keep.items()}}
                 for alert in send:
                     m.alerts.labels(rule=alert.rule, severity=alert.severity).inc()
