@@ -23,7 +23,7 @@ from newsmon.devtools import local_kafka
 from newsmon.devtools.bench.pipeline import generate_articles
 from newsmon.devtools.chaos import TopicReader, kill_group, run_chaos, worker_group
 from newsmon.devtools.run import fetch_counts
-from newsmon.kafka_clients import create_topics
+from newsmon.kafka_clients import admin_client, create_topics
 from newsmon.settings import Settings
 from newsmon.sources.files import Outgoing
 from newsmon.sources.publish import publish
@@ -67,6 +67,13 @@ def wait_for(condition, timeout: float, what: str, poll: float = 1.0, log: Path 
     tail = "\n".join(log.read_text(errors="replace").splitlines()[-40:]) if log and log.exists() else ""
     pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}" + (f"; the end of {log}:\n{tail}" if tail else ""),
                 pytrace=False)
+
+
+def stable_group_size(settings: Settings) -> int:
+    """Members of the workers' consumer group once it is Stable (0 while it rebalances)."""
+    with contextlib.closing(admin_client(settings)) as admin:
+        group = admin.describe_groups([settings.worker_id]).get(settings.worker_id) or {}
+    return len(group.get("members") or []) if group.get("group_state") == "Stable" else 0
 
 
 def accounted(reader: TopicReader, ids: set[str]):
@@ -206,10 +213,13 @@ def test_two_workers_split_the_partitions_and_one_takes_over_when_the_other_dies
     ids = {a["id"] for a in articles}
     reader = TopicReader(first, "read_uncommitted", inspect=assert_valid)
     with running_worker(first) as survivor, running_worker(second) as doomed:
+        # Sent before the second worker joins, every article could be done by the first alone.
+        wait_for(lambda: stable_group_size(first) == 2, 120, "both workers in one stable group",
+                 log=second.data_dir / "worker.log")
         send(first, articles)
+        wait_for(lambda: all(metric_value(w, "newsmon_articles_in_total", stage="enrich") > 0 for w in (first, second)),
+                 300, "both workers to enrich (each has partitions)", log=second.data_dir / "worker.log")
         wait_for(lambda: reader.poll(1.0).accounted(ids) >= 60, 300, "both workers at work")
-        for worker in (first, second):
-            assert metric_value(worker, "newsmon_articles_in_total", stage="enrich") > 0, "each has partitions"
         kill_group(doomed)
         outcome = wait_for(accounted(reader, ids), 600, "the survivor to finish the dead worker's partitions")
         assert len(ids - set(outcome.enriched) - set(outcome.deadlettered)) == 0
