@@ -202,6 +202,11 @@ def topic_specs(settings: Settings, names: Iterable[str] = topics.ALL) -> dict[s
                 # A dead letter of a 1 MiB article is larger than Kafka's 1 MB default.
                 "max.message.bytes": str(topics.MAX_MESSAGE_BYTES),
                 **({"cleanup.policy": "compact"} if name in topics.COMPACTED else {}),
+                **(
+                    {"cleanup.policy": "compact,delete", "retention.ms": str(topics.SEEN_RETENTION_MS)}
+                    if name == topics.SOURCES_SEEN
+                    else {}
+                ),
             },
         }
         for name in names

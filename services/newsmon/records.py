@@ -295,6 +295,16 @@ class DeadLetter(_Record):
     received_at: IsoTime
 
 
+class SeenItem(_Record):
+    """news.sources.seen: one item a source published, so that a restarted source skips it."""
+
+    source: str = Field(min_length=1, description="the feed's name, or `files` for newsmon ingest")
+    item: str = Field(min_length=1, description="the item's key within its source: feed guid or link, article id")
+    article_id: str = Field(min_length=1, description="id of the article published for it")
+    url: str | None = None
+    seen_at: IsoTime
+
+
 RECORD_BY_TOPIC: dict[str, type[_Record]] = {
     topics.RAW: RawArticle,
     topics.NORMALIZED: NormalizedArticle,
@@ -305,4 +315,5 @@ RECORD_BY_TOPIC: dict[str, type[_Record]] = {
     topics.DEADLETTER: DeadLetter,
     topics.MENTIONS: Mention,
     topics.SPIKES: Spike,
+    topics.SOURCES_SEEN: SeenItem,
 }

@@ -44,6 +44,7 @@ def test_create_topics_creates_every_topic_once(empty_cluster_settings):
 
     policies = _cleanup_policies(settings, topics.ALL)
     assert policies[topics.ALERTS] == "compact"
+    assert policies[topics.SOURCES_SEEN] == "compact,delete", "seen items are forgotten after their retention"
     assert {policies[name] for name in topics.ALL if name not in topics.COMPACTED} == {"delete"}
 
     assert create_topics(settings) == []
