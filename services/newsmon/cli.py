@@ -192,6 +192,31 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     return bench_main(settings, articles=args.articles, seed=args.seed)
 
 
+def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from newsmon.sources.pages import fetch_article
+    from newsmon.sources.web import FetchError
+
+    try:
+        article = asyncio.run(fetch_article(settings, args.url))
+    except FetchError as error:
+        print(f"newsmon fetch: {error}", file=sys.stderr)
+        return 1
+    sys.stdout.write(orjson.dumps(article, option=orjson.OPT_INDENT_2 if args.pretty else 0).decode() + "\n")
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from newsmon.sources.feeds_config import load_feeds
+    from newsmon.sources.service import run_sources
+
+    feeds = load_feeds(Path(args.config))  # a bad file: PATH: reason, exit status 2
+    return run_sources(settings, feeds, once=args.once)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from newsmon.devtools.local_kafka.cli import add_commands as add_kafka_commands
 
@@ -263,6 +288,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["check"])
     p.add_argument("path", nargs="?", metavar="PATH")
     p.set_defaults(func=cmd_rules)
+
+    p = sub.add_parser("fetch", help="download one page and print its article (url, title, text, ...) as JSON")
+    p.add_argument("url", metavar="URL")
+    p.add_argument("--pretty", action="store_true")
+    p.set_defaults(func=cmd_fetch)
+
+    p = sub.add_parser(
+        "sources",
+        help="poll the RSS / Atom feeds of a feeds.yaml and publish their new items to news.articles.raw",
+        epilog="--once exit status: 0 every feed and page was read, 1 some failed (one line each on stderr).",
+    )
+    p.add_argument("--config", required=True, metavar="FEEDS_YAML")
+    p.add_argument("--once", action="store_true", help="poll every feed once, print a summary line, stop")
+    p.set_defaults(func=cmd_sources)
 
     p = sub.add_parser("kafka", help="the local development broker")
     add_kafka_commands(p)

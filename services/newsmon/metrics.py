@@ -109,6 +109,31 @@ class Metrics:
             self.alert_watchlist.labels(watchlist_id=watchlist_id).inc()
 
 
+class FeedMetrics:
+    """`newsmon sources`' metrics, on its own /metrics port. Labels: feed (a name in feeds.yaml) and
+    kind (newsmon.sources.web: timeout, too_large, robots_disallowed, ..., http_<status>)."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        kw = {"namespace": "newsmon", "registry": registry} if registry is not None else {"namespace": "newsmon"}
+        self.fetches = Counter("feed_fetches", "Polls of a feed (requests of the feed itself)", ["feed"], **kw)
+        self.not_modified = Counter("feed_not_modified", "Polls answered 304 Not Modified", ["feed"], **kw)
+        self.errors = Counter("feed_errors", "Polls of a feed that failed, by kind", ["feed", "kind"], **kw)
+        self.new_items = Counter(
+            "feed_new_items", "Items not seen before, published to news.articles.raw", ["feed"], **kw
+        )
+        self.page_errors = Counter(
+            "feed_page_errors", "Item pages that could not be fetched or extracted, by kind", ["feed", "kind"], **kw
+        )
+        self.last_success = Gauge(
+            "feed_last_success_timestamp_seconds", "When a poll of the feed last succeeded (Unix time)", ["feed"], **kw
+        )
+
+    def start_feed(self, feed: str) -> None:
+        """The feed's series at zero, so a dashboard shows it before anything happens."""
+        for metric in (self.fetches, self.not_modified, self.new_items, self.last_success):
+            metric.labels(feed=feed)
+
+
 @lru_cache(maxsize=1)
 def default_metrics(rules: tuple[str, ...]) -> Metrics:
     """The process's metrics on the default registry, which the worker's /metrics serves; `rules`

@@ -128,6 +128,16 @@ class Settings(BaseSettings):
     )
     rules_check_seconds: float = Field(10.0, gt=0, description="how often the rules file is looked at for changes")
 
+    # Live sources (newsmon/sources/web.py, feeds.py): `newsmon fetch`, `newsmon sources`.
+    fetch_timeout_seconds: float = Field(20.0, gt=0, description="one HTTP request of a feed, page or robots.txt")
+    fetch_max_bytes: int = Field(5 << 20, ge=1024, description="a longer decoded body is abandoned (too_large)")
+    fetch_max_redirects: int = Field(5, ge=0, le=30, description="redirects followed per request")
+    fetch_host_interval_seconds: float = Field(1.0, ge=0, description="least time between two requests to a host")
+    fetch_host_concurrency: int = Field(2, ge=1, description="requests in flight to one host at most")
+    robots_cache_seconds: float = Field(3600.0, gt=0, description="how long a host's robots.txt is trusted")
+    feeds_path: OptionalFile = Field(None, description="feeds.yaml: `newsmon run` polls these feeds beside the worker")
+    sources_metrics_port: int = Field(6068, ge=0, le=65535, description="`newsmon sources` /metrics port; 0: none")
+
     log_level: str = "INFO"
 
     @property
