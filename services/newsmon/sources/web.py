@@ -25,7 +25,7 @@ from newsmon.settings import Settings
 PROJECT_URL = "https://github.com/newsmon/newsmon"
 USER_AGENT = f"newsmon/{__version__} (+{PROJECT_URL})"
 ROBOTS_AGENT = "newsmon"  # the token robots.txt groups name
-# An unreachable robots.txt (5xx, no connection) means "disallow all" (RFC 9309); asked again this soon.
+# A robots.txt answering 5xx means "disallow all" (RFC 9309); it is asked again this soon.
 ROBOTS_RETRY_SECONDS = 60.0
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309: crawlers must read at least 500 KiB
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -208,7 +208,8 @@ class WebClient:
         except FetchError as error:
             if error.kind == "too_large":  # RFC 9309: parse what fits; simpler and safe: allow nothing
                 return _Robots(None, now + ttl, f"{host}/robots.txt is over {ROBOTS_MAX_BYTES} bytes")
-            return _Robots(None, now + ROBOTS_RETRY_SECONDS, f"{host}/robots.txt is unreachable ({error.kind})")
+            # The host itself cannot be reached: say so (nothing is fetched), and ask again next time.
+            raise FetchError(error.kind, error.url, str(error).removeprefix(f"{error.url}: {error.kind}: ")) from None
         parser = urllib.robotparser.RobotFileParser()
         if response.status >= 500:
             return _Robots(
