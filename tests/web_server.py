@@ -72,6 +72,12 @@ class Site(ThreadingHTTPServer):
         self.slow_seconds = 3.0
         self.many_items: list[int] = []
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):  # a client that gave up
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"

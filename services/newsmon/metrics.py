@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import get_args
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, Info
 
 from newsmon import __version__
 from newsmon.records import STAGES, Alert, DeadLetter, EnrichedArticle, SpikeKind
@@ -114,7 +114,8 @@ class FeedMetrics:
     kind (newsmon.sources.web: timeout, too_large, robots_disallowed, ..., http_<status>)."""
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
-        kw = {"namespace": "newsmon", "registry": registry} if registry is not None else {"namespace": "newsmon"}
+        self.registry = registry if registry is not None else REGISTRY
+        kw = {"namespace": "newsmon", "registry": self.registry}
         self.fetches = Counter("feed_fetches", "Polls of a feed (requests of the feed itself)", ["feed"], **kw)
         self.not_modified = Counter("feed_not_modified", "Polls answered 304 Not Modified", ["feed"], **kw)
         self.errors = Counter("feed_errors", "Polls of a feed that failed, by kind", ["feed", "kind"], **kw)
