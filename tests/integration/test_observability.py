@@ -33,7 +33,7 @@ from faust.types import TP, RecordMetadata
 from faust.types.tuples import Message
 from prometheus_client import CollectorRegistry, start_http_server
 
-from newsmon.metrics import STAGES, Metrics
+from newsmon.metrics import STAGES, FeedMetrics, Metrics
 
 REPO = Path(__file__).resolve().parents[2]
 PROMETHEUS_DIR = REPO / "deploy" / "prometheus"
@@ -46,6 +46,7 @@ NEWS_DASHBOARD = GRAFANA_DIR / "dashboards" / "newsmon-news.json"
 DATASOURCES = GRAFANA_DIR / "provisioning" / "datasources" / "prometheus.yaml"
 DATASOURCE_UID = "newsmon-prometheus"
 JOB = "newsmon"
+SOURCES_JOB = "newsmon-sources"  # `newsmon sources`: its own process and /metrics port
 
 # Grafana's built-in variables, as Grafana would expand them for a short time range with a 1s scrape.
 GRAFANA_BUILTINS = {"__rate_interval": "1m", "__interval": "5s", "__range": "5m"}
@@ -142,10 +143,13 @@ def test_rule_tests_cover_every_alert_firing_and_not_and_every_recording_rule():
 
 def test_both_prometheus_configs_differ_only_in_the_target():
     local, compose = (srsly.read_yaml(path) for path in PROMETHEUS_CONFIGS)
-    assert [job["job_name"] for job in local["scrape_configs"]] == [JOB]
+    assert [job["job_name"] for job in local["scrape_configs"]] == [JOB, SOURCES_JOB]
     assert local["scrape_configs"][0]["static_configs"] == [{"targets": ["127.0.0.1:6066"]}]
     assert compose["scrape_configs"][0]["static_configs"] == [{"targets": ["worker:6066"]}]
-    compose["scrape_configs"][0]["static_configs"] = local["scrape_configs"][0]["static_configs"]
+    assert local["scrape_configs"][1]["static_configs"] == [{"targets": ["127.0.0.1:6068"]}]
+    assert compose["scrape_configs"][1]["static_configs"] == [{"targets": ["sources:6068"]}]
+    for job in (0, 1):
+        compose["scrape_configs"][job]["static_configs"] = local["scrape_configs"][job]["static_configs"]
     assert compose == local
 
 
@@ -179,7 +183,9 @@ def test_dashboard_has_a_stable_uid_and_every_query_uses_the_provisioned_datasou
     for series in ("newsmon_articles_in_total", "newsmon_articles_out_total", "newsmon_deadletter_messages_total",
                    "newsmon_duplicate_articles_total", "newsmon_processing_seconds_bucket", "newsmon_alerts_total",
                    "newsmon_end_to_end_seconds_bucket", "newsmon_build_info", "up{",
-                   "faust_messages_received_per_topic_total", "faust_consumer_commit_latency_bucket"):
+                   "faust_messages_received_per_topic_total", "faust_consumer_commit_latency_bucket",
+                   "newsmon_feed_fetches_total", "newsmon_feed_errors_total", "newsmon_feed_new_items_total",
+                   "newsmon_feed_page_errors_total", "newsmon_feed_last_success_timestamp_seconds"):
         assert series in exprs, f"no panel queries {series}"
 
 
@@ -217,6 +223,8 @@ class Exporter:
     port: int
     metrics: Metrics
     faust_monitor: PrometheusMonitor
+    sources_port: int  # a second /metrics, as `newsmon sources` serves its own
+    feed_metrics: FeedMetrics
     rounds: int = 0
 
     def record_round(self) -> None:
@@ -246,6 +254,15 @@ class Exporter:
             m.delivery_queue.labels(sink=sink).set(n % 3)
         m.deliveries.labels(sink="alertmanager", outcome="reposted").inc(5)
         m.deadletters.labels(stage="deliver", reason="delivery_failed").inc()
+        f = self.feed_metrics
+        for feed in ("world", "lokal"):
+            f.start_feed(feed)
+            f.fetches.labels(feed=feed).inc(2)
+            f.new_items.labels(feed=feed).inc(5)
+            f.not_modified.labels(feed=feed).inc()
+            f.last_success.labels(feed=feed).set(time.time())
+        f.errors.labels(feed="world", kind="timeout").inc()
+        f.page_errors.labels(feed="lokal", kind="http_404").inc()
 
         for topic in ("news.articles.raw", "news.articles.enriched"):
             tp = TP(topic, 0)
@@ -271,14 +288,18 @@ def exporter() -> Iterator[Exporter]:
     setup_prometheus_sensors(app, registry=registry, name_prefix="faust")  # as newsmon.stream.app does
     assert isinstance(app.monitor, PrometheusMonitor)
     server, thread = start_http_server(0, addr="127.0.0.1", registry=registry)
+    sources_registry = CollectorRegistry()
+    sources_server, sources_thread = start_http_server(0, addr="127.0.0.1", registry=sources_registry)
     try:
-        exp = Exporter(server.server_port, metrics, app.monitor)
+        exp = Exporter(server.server_port, metrics, app.monitor, sources_server.server_port,
+                       FeedMetrics(sources_registry))
         exp.record_round()
         yield exp
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+        for running, running_thread in ((server, thread), (sources_server, sources_thread)):
+            running.shutdown()
+            running.server_close()
+            running_thread.join(timeout=5)
 
 
 @dataclass
@@ -316,16 +337,16 @@ class Prometheus:
             time.sleep(0.2)
 
 
-def render_config(exporter_port: int) -> dict:
-    """The repo's prometheus.yml (job, rule glob), scraping the test exporter every second.
+def render_config(exporter_port: int, sources_port: int) -> dict:
+    """The repo's prometheus.yml (jobs, rule glob), scraping the test exporters every second.
 
     Written as JSON, which Prometheus's YAML loader reads as it is."""
     config = srsly.read_yaml(PROMETHEUS_CONFIGS[0])
     config["global"].update(scrape_interval="1s", scrape_timeout="1s", evaluation_interval="1s")
     config["rule_files"] = [str(PROMETHEUS_DIR / rule_glob) for rule_glob in config["rule_files"]]
-    (job,) = config["scrape_configs"]
-    job.update(scrape_interval="1s", scrape_timeout="1s",
-               static_configs=[{"targets": [f"127.0.0.1:{exporter_port}"]}])
+    job, sources_job = config["scrape_configs"]
+    for scraped, port in ((job, exporter_port), (sources_job, sources_port)):
+        scraped.update(scrape_interval="1s", scrape_timeout="1s", static_configs=[{"targets": [f"127.0.0.1:{port}"]}])
     return config
 
 
@@ -333,7 +354,7 @@ def render_config(exporter_port: int) -> dict:
 def prometheus(tmp_path: Path, exporter: Exporter) -> Iterator[Prometheus]:
     binary = require_binary("prometheus")
     config = tmp_path / "prometheus.yml"
-    config.write_text(json.dumps(render_config(exporter.port), indent=2))
+    config.write_text(json.dumps(render_config(exporter.port, exporter.sources_port), indent=2))
     port = free_port()
     log = tmp_path / "prometheus.log"
     with log.open("wb") as log_file:
@@ -378,12 +399,15 @@ def test_every_dashboard_query_and_rule_returns_data(exporter: Exporter, prometh
     deadline = time.monotonic() + DEADLINE_SECONDS
     prometheus.wait_for("/-/ready", lambda: urllib.request.urlopen(f"{prometheus.url}/-/ready", timeout=2).status == 200,
                         deadline)
-    prometheus.wait_for(f'the first scrape (up{{job="{JOB}"}} == 1)',
-                        lambda: has_data(prometheus.query(f'up{{job="{JOB}"}} == 1')), deadline)
+    for job in (JOB, SOURCES_JOB):
+        prometheus.wait_for(f'the first scrape (up{{job="{job}"}} == 1)',
+                            lambda job=job: has_data(prometheus.query(f'up{{job="{job}"}} == 1')), deadline)
     # A second round after the first scrape: rate() over counters and histograms sees an increase.
     exporter.record_round()
     prometheus.wait_for("a scrape of the second round",
                         lambda: has_data(prometheus.query("newsmon_duplicate_articles_total == 2")), deadline)
+    prometheus.wait_for("a scrape of the sources' second round",
+                        lambda: has_data(prometheus.query('newsmon_feed_fetches_total{feed="world"} == 4')), deadline)
 
     # Rules: the repo's rule file is the one loaded (not the promtool test file), and all evaluate cleanly.
     def evaluated_rules():

@@ -107,10 +107,14 @@ def test_compose_prometheus_scrapes_the_worker_with_the_repo_rules(services):
     config_file = host_path(prometheus, config_flag.split("=", 1)[1])
     assert config_file.is_file()
     config = srsly.read_yaml(config_file)
-    (job,) = config["scrape_configs"]
+    job, sources_job = config["scrape_configs"]
     port = services["worker"]["environment"]["NEWSMON_WEB_PORT"]
     assert job["job_name"] == "newsmon"
     assert job["static_configs"] == [{"targets": [f"worker:{port}"]}]
+    sources_port = services["sources"]["environment"]["NEWSMON_SOURCES_METRICS_PORT"]
+    assert sources_job["job_name"] == "newsmon-sources"
+    assert sources_job["static_configs"] == [{"targets": [f"sources:{sources_port}"]}]
+    assert any(p.endswith(f":{sources_port}") for p in services["sources"]["ports"])
     for pattern in config["rule_files"]:
         assert list(config_file.parent.glob(pattern)), f"{pattern} matches no rule file"
 
