@@ -12,6 +12,7 @@ is 128 + the signal's number (130 for Ctrl-C, 143 for SIGTERM)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -38,7 +39,9 @@ from newsmon.records import Alert
 from newsmon.settings import ENV_PREFIX, PACKAGE_DIR, Settings
 from newsmon.sinks.senders import configured_sinks
 from newsmon.sources.files import read_sources
-from newsmon.sources.publish import publish
+from newsmon.sources.feeds import run_feeds
+from newsmon.sources.feeds_config import FeedConfig
+from newsmon.sources.publish import IngestReport, publish
 
 SAMPLES_DIR = PACKAGE_DIR / "samples" / "articles"
 
@@ -240,11 +243,31 @@ def alert_consumer(settings: Settings) -> Iterator[KafkaConsumer]:
             consumer.close()  # before the broker goes, or the client logs errors about it
 
 
+def is_feed_url(item: str) -> bool:
+    return item.lower().startswith(("http://", "https://"))
+
+
+def ingest(settings: Settings, inputs: list[str], progress: bool = False) -> IngestReport:
+    """Files as `newsmon ingest` reads them; an http(s) INPUT is a feed, whose current items are
+    ingested once as `newsmon sources --once` does (its name: the URL)."""
+    files = [item for item in inputs if not is_feed_url(item)]
+    report = publish(read_sources(files), settings, progress=progress) if files else IngestReport()
+    feeds = [FeedConfig(name=url, url=url) for url in inputs if is_feed_url(url)]
+    if feeds:
+        for poll in asyncio.run(run_feeds(settings, feeds, once=True)):
+            report.published += poll.published
+            report.rejected += poll.page_errors
+            if poll.error:
+                say(f"feed {poll.feed}: {poll.error}")
+            say(f"feed {poll.feed}: {poll.published} new item(s), {poll.page_errors} page(s) failed")
+    return report
+
+
 def run_once(settings: Settings, inputs: list[str], timeout: float) -> int:
     with broker(settings, once=True) as live:
         create_topics(live)
         with worker_process(live):
-            report = publish(read_sources(inputs), live)
+            report = ingest(live, inputs)
             printed: set[tuple[str, int]] = set()  # every version of every alert, once
             deadline = time.monotonic() + timeout
             counts = PipelineCounts()
@@ -290,7 +313,7 @@ def run_forever(settings: Settings, inputs: list[str]) -> int:
     with broker(settings, once=False) as live:
         create_topics(live)
         with worker_process(live):
-            report = publish(read_sources(inputs), live, progress=True)
+            report = ingest(live, inputs, progress=True)
             say(
                 f"ingested {report.published} articles from {', '.join(inputs)}; "
                 "alerts follow (Ctrl-C stops everything this command started)"
