@@ -38,9 +38,9 @@ from newsmon.kafka_clients import client_config, create_topics
 from newsmon.records import Alert
 from newsmon.settings import ENV_PREFIX, PACKAGE_DIR, Settings
 from newsmon.sinks.senders import configured_sinks
-from newsmon.sources.files import read_sources
 from newsmon.sources.feeds import run_feeds
 from newsmon.sources.feeds_config import FeedConfig
+from newsmon.sources.files import read_sources
 from newsmon.sources.publish import IngestReport, publish
 
 SAMPLES_DIR = PACKAGE_DIR / "samples" / "articles"
