@@ -4,7 +4,7 @@ outcome, kind (of spike), country (ISO 3166 alpha-2) and watchlist_id (the ops' 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import get_args
+from typing import Any, get_args
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, Info
 
@@ -115,7 +115,7 @@ class FeedMetrics:
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry if registry is not None else REGISTRY
-        kw = {"namespace": "newsmon", "registry": self.registry}
+        kw: dict[str, Any] = {"namespace": "newsmon", "registry": self.registry}
         self.fetches = Counter("feed_fetches", "Polls of a feed (requests of the feed itself)", ["feed"], **kw)
         self.not_modified = Counter("feed_not_modified", "Polls answered 304 Not Modified", ["feed"], **kw)
         self.errors = Counter("feed_errors", "Polls of a feed that failed, by kind", ["feed", "kind"], **kw)
