@@ -12,6 +12,7 @@ import base64
 import logging
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import orjson
 
@@ -151,7 +152,7 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from newsmon.devtools.run import run
 
-    return run(settings, args.inputs, once=args.once, timeout=args.timeout)
+    return run(settings, args.inputs, once=args.once, timeout=args.timeout, feeds_path=args.feeds)
 
 
 def cmd_schemas(args: argparse.Namespace, settings: Settings) -> int:
@@ -276,6 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="default: the bundled sample articles")
     p.add_argument("--once", action="store_true", help="process the input, print alerts as JSON lines, stop")
     p.add_argument("--timeout", type=float, default=600, help="--once: give up after this many seconds")
+    p.add_argument(
+        "--feeds", type=Path, metavar="FEEDS_YAML", help="also poll these feeds (default NEWSMON_FEEDS_PATH)"
+    )
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser(

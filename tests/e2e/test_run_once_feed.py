@@ -16,11 +16,17 @@ from newsmon import topics
 pytestmark = pytest.mark.kafka
 
 
-def test_run_once_on_a_feed_url_ingests_its_items_and_prints_their_alerts():
+@pytest.mark.parametrize("given_as", ["INPUT", "feeds file"])
+def test_run_once_on_a_feed_ingests_its_items_and_prints_their_alerts(given_as, tmp_path):
     with serve_site() as site:
         env = dict(os.environ, PYTHONPATH=str(REPO / "services"), NEWSMON_FETCH_HOST_INTERVAL_SECONDS="0")
-        # What `make run ONCE=1 INPUT=...` runs, with this interpreter instead of the checkout's .venv.
-        done = subprocess.run([sys.executable, "-m", "newsmon", "run", "--once", site.url("/samples.xml")],
+        if given_as == "INPUT":  # what `make run ONCE=1 INPUT=...` runs, with this interpreter, not .venv's
+            arguments, feed_name = [site.url("/samples.xml")], site.url("/samples.xml")
+        else:  # `newsmon run --once --feeds feeds.yaml`: the feed's name becomes the articles' source
+            feeds = tmp_path / "feeds.yaml"
+            feeds.write_text(f"feeds:\n  - name: local-samples\n    url: {site.url('/samples.xml')}\n")
+            arguments, feed_name = ["--feeds", str(feeds)], "local-samples"
+        done = subprocess.run([sys.executable, "-m", "newsmon", "run", "--once", *arguments],
                               cwd=REPO, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL,
                               env=env)
         pages = site.counted("/samples/")
@@ -33,3 +39,4 @@ def test_run_once_on_a_feed_url_ingests_its_items_and_prints_their_alerts():
     assert alerts and summary["alert_versions"] == len(alerts)
     casualty_alerts = [a for a in alerts if a["rule"] in ("casualties", "mass_casualty")]
     assert casualty_alerts and all(a["url"].startswith(site.base + "/samples/") for a in casualty_alerts)
+    assert all(a["sources"] == [feed_name] for a in casualty_alerts)

@@ -142,3 +142,12 @@ def test_tail_prints_every_value_as_one_json_document(value, printed):
         assert base64.b64decode(line["undecodable_base64"]) == value
     else:
         assert line == printed
+
+
+def test_run_with_a_broken_feeds_file_stops_before_it_starts_anything(tmp_path):
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n  - name: no-url\n")
+    done = newsmon("run", "--once", "--feeds", str(feeds))
+    assert done.returncode == 2
+    [line] = done.stderr.decode().strip().splitlines()
+    assert line.startswith(f"newsmon run: {feeds}") and "url" in line, line

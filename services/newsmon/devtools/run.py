@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +39,7 @@ from newsmon.records import Alert
 from newsmon.settings import ENV_PREFIX, PACKAGE_DIR, Settings
 from newsmon.sinks.senders import configured_sinks
 from newsmon.sources.feeds import run_feeds
-from newsmon.sources.feeds_config import FeedConfig
+from newsmon.sources.feeds_config import FeedConfig, load_feeds
 from newsmon.sources.files import read_sources
 from newsmon.sources.publish import IngestReport, publish
 
@@ -227,6 +227,33 @@ def worker_process(settings: Settings, stage: str = "all") -> Iterator[subproces
 
 
 @contextmanager
+def sources_process(settings: Settings, feeds_path: Path | None) -> Iterator[subprocess.Popen[bytes] | None]:
+    """`newsmon sources --config feeds_path` beside the worker, in its own process group, stopped with
+    it; nothing without a feeds file. Its log: sources.log in the data directory."""
+    if feeds_path is None:
+        yield None
+        return
+    log_path = settings.data_dir / "sources.log"
+    process: subprocess.Popen[bytes] | None = None
+    try:
+        with stopping.deferred(), open(log_path, "ab") as log_file:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "newsmon", "sources", "--config", str(feeds_path)],
+                env=settings_env(settings),
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        say(f"feed poller up for {feeds_path}, metrics on port {settings.sources_metrics_port} (log {log_path})")
+        yield process
+    finally:
+        with stopping.deferred():
+            if process is not None and not stopping.stop_process_group(process, timeout=30):
+                say(f"the feed poller ignored SIGTERM for 30 s; killed it (log {log_path})")
+
+
+@contextmanager
 def alert_consumer(settings: Settings) -> Iterator[KafkaConsumer]:
     consumer = KafkaConsumer(
         topics.ALERTS,
@@ -247,12 +274,14 @@ def is_feed_url(item: str) -> bool:
     return item.lower().startswith(("http://", "https://"))
 
 
-def ingest(settings: Settings, inputs: list[str], progress: bool = False) -> IngestReport:
+def ingest(
+    settings: Settings, inputs: list[str], progress: bool = False, feeds: Sequence[FeedConfig] = ()
+) -> IngestReport:
     """Files as `newsmon ingest` reads them; an http(s) INPUT is a feed, whose current items are
-    ingested once as `newsmon sources --once` does (its name: the URL)."""
+    ingested once as `newsmon sources --once` does (its name: the URL), and so are the given feeds."""
     files = [item for item in inputs if not is_feed_url(item)]
     report = publish(read_sources(files), settings, progress=progress) if files else IngestReport()
-    feeds = [FeedConfig(name=url, url=url) for url in inputs if is_feed_url(url)]
+    feeds = [*feeds, *(FeedConfig(name=url, url=url) for url in inputs if is_feed_url(url))]
     if feeds:
         for poll in asyncio.run(run_feeds(settings, feeds, once=True)):
             report.published += poll.published
@@ -263,11 +292,11 @@ def ingest(settings: Settings, inputs: list[str], progress: bool = False) -> Ing
     return report
 
 
-def run_once(settings: Settings, inputs: list[str], timeout: float) -> int:
+def run_once(settings: Settings, inputs: list[str], timeout: float, feeds: Sequence[FeedConfig] = ()) -> int:
     with broker(settings, once=True) as live:
         create_topics(live)
         with worker_process(live):
-            report = ingest(live, inputs)
+            report = ingest(live, inputs, feeds=feeds)
             printed: set[tuple[str, int]] = set()  # every version of every alert, once
             deadline = time.monotonic() + timeout
             counts = PipelineCounts()
@@ -309,14 +338,15 @@ def run_once(settings: Settings, inputs: list[str], timeout: float) -> int:
     return 0 if done else 1
 
 
-def run_forever(settings: Settings, inputs: list[str]) -> int:
+def run_forever(settings: Settings, inputs: list[str], feeds_path: Path | None = None) -> int:
     with broker(settings, once=False) as live:
         create_topics(live)
-        with worker_process(live):
+        with worker_process(live), sources_process(live, feeds_path):
             report = ingest(live, inputs, progress=True)
             say(
-                f"ingested {report.published} articles from {', '.join(inputs)}; "
-                "alerts follow (Ctrl-C stops everything this command started)"
+                f"ingested {report.published} articles from {', '.join(inputs) or 'no file'}; "
+                + (f"the feeds of {feeds_path} are polled; " if feeds_path else "")
+                + "alerts follow (Ctrl-C stops everything this command started)"
             )
             with alert_consumer(live) as consumer:
                 last = None
@@ -332,12 +362,19 @@ def run_forever(settings: Settings, inputs: list[str]) -> int:
                         last = counts
 
 
-def run(settings: Settings, inputs: list[str], once: bool, timeout: float) -> int:
-    """Exit status: 0 done, 1 --once gave up (timeout), 128 + N when stopped by signal N."""
-    inputs = inputs or [str(SAMPLES_DIR)]
+def run(settings: Settings, inputs: list[str], once: bool, timeout: float, feeds_path: Path | None = None) -> int:
+    """Exit status: 0 done, 1 --once gave up (timeout), 128 + N when stopped by signal N.
+
+    With a feeds file (--feeds, NEWSMON_FEEDS_PATH) its feeds are polled too: once with --once, else by
+    a `newsmon sources` process beside the worker. Without inputs or feeds: the bundled samples."""
+    feeds_path = feeds_path or settings.feeds_path
+    feeds = load_feeds(feeds_path) if feeds_path else []  # a bad file stops here, before any start
+    inputs = inputs or ([] if feeds else [str(SAMPLES_DIR)])
     try:
         with stopping.stop_signals():
-            return run_once(settings, inputs, timeout) if once else run_forever(settings, inputs)
+            if once:
+                return run_once(settings, inputs, timeout, feeds)
+            return run_forever(settings, inputs, feeds_path)
     except stopping.StopRequested as stop:
         say(f"stopped by {stop.signal_name}, and so is everything this command started")
         return stop.exit_status
