@@ -128,6 +128,11 @@ class Settings(BaseSettings):
     )
     rules_check_seconds: float = Field(10.0, gt=0, description="how often the rules file is looked at for changes")
 
+    # HTTP push (POST /articles on a worker that runs the normalize stage; newsmon/stream/push.py).
+    push_token: SecretStr | None = Field(None, description="bearer token POST /articles requires; unset: none")
+    push_token_file: OptionalFile = Field(None, description="a file holding the push token instead")
+    push_max_bytes: int = Field(8 << 20, ge=1, description="largest POST /articles body; larger ones get 413")
+
     log_level: str = "INFO"
 
     @property
@@ -143,11 +148,25 @@ class Settings(BaseSettings):
             return read_secret_file(self.kafka_sasl_password_file, "kafka_sasl_password_file")
         return self.kafka_sasl_password
 
+    def push_secret(self) -> SecretStr | None:
+        """The push token, from NEWSMON_PUSH_TOKEN or read now from the token file."""
+        if self.push_token_file is not None:
+            return read_secret_file(self.push_token_file, "push_token_file")
+        return self.push_token
+
     @model_validator(mode="after")
     def _check_kafka_security(self) -> Settings:
         problem = kafka_security_problem(self)
         if problem:
             raise ValueError(problem)
+        return self
+
+    @model_validator(mode="after")
+    def _check_push_token(self) -> Settings:
+        if self.push_token is not None and self.push_token_file is not None:
+            raise ValueError(f"{ENV_PREFIX}PUSH_TOKEN and {ENV_PREFIX}PUSH_TOKEN_FILE are both set: use one")
+        if self.push_token is not None and not self.push_token.get_secret_value():
+            raise ValueError(f"{ENV_PREFIX}PUSH_TOKEN is set but empty: unset it to accept pushes without a token")
         return self
 
 
