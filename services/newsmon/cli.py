@@ -30,9 +30,17 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     ensure_seen_topic(settings)
     seen = SeenItems() if args.no_resume else SeenItems.load(settings)
     resume = Resume(seen, derived_id, skip=not args.no_resume)
-    report = publish(read_sources(args.paths), settings, progress=not args.quiet, resume=resume)
+    unreadable: list[str] = []
+
+    def skip_unreadable(path: str, error: OSError) -> None:  # the other files still go
+        print(f"newsmon ingest: {path}: cannot read it: {error.strerror or error}", file=sys.stderr)
+        unreadable.append(path)
+
+    messages = read_sources(args.paths, on_unreadable=skip_unreadable)
+    report = publish(messages, settings, progress=not args.quiet, resume=resume)
+    report.unreadable = len(unreadable)
     print(f"newsmon ingest: {report.summary()}", file=sys.stderr)
-    return 0 if not report.rejected else 1
+    return 0 if not (report.rejected or report.unreadable) else 1
 
 
 def render_value(value: bytes | None, option: int = 0) -> bytes:

@@ -39,13 +39,16 @@ class IngestReport:
     skipped: int = 0  # already ingested (news.sources.seen), or earlier in this run
     rejected: int = 0  # not published: too large, or the broker refused it
     unrecorded: int = 0  # published, but news.sources.seen did not take the record: a re-run repeats them
+    unreadable: int = 0  # files that could not be read
 
     def summary(self) -> str:
         line = (
             f"read {self.read}, published {self.published}, skipped {self.skipped} already ingested, "
             f"{self.rejected} not published"
         )
-        return line + (f", {self.unrecorded} not recorded as ingested" if self.unrecorded else "")
+        if self.unrecorded:
+            line += f", {self.unrecorded} not recorded as ingested"
+        return line + (f", {self.unreadable} file(s) unreadable" if self.unreadable else "")
 
 
 @dataclass
