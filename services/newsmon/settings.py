@@ -80,7 +80,7 @@ class Settings(BaseSettings):
 
     worker_id: str = Field("newsmon", description="Faust app id = consumer group prefix")
     web_host: str = Field("127.0.0.1", description="worker web server bind address (0.0.0.0 in a container)")
-    web_port: int = Field(6066, ge=1, le=65535, description="worker /metrics port")
+    web_port: int = Field(6066, ge=1, le=65535, description="worker /metrics and POST /articles port")
     data_dir: Path = Field(REPO_ROOT / "var", description="local state: Kafka data, Faust tables")
     schema_dir: Path = Field(REPO_ROOT / "schemas", description="where `newsmon schemas write|check` keep the schemas")
 
