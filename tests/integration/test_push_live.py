@@ -27,8 +27,13 @@ MAX_BYTES = 64 * 1024
 
 
 @pytest.fixture(scope="module")
-def push_worker(broker_factory, tmp_path_factory) -> Iterator[Settings]:
-    broker = broker_factory("kafka-push")
+def push_broker(broker_factory):
+    return broker_factory("kafka-push")
+
+
+@pytest.fixture(scope="module")
+def push_worker(push_broker, tmp_path_factory) -> Iterator[Settings]:
+    broker = push_broker
     settings = Settings(
         kafka_bootstrap=broker.bootstrap, web_port=local_kafka.free_port(), data_dir=tmp_path_factory.mktemp("push")
     )
@@ -133,3 +138,16 @@ def test_pushed_articles_come_out_enriched_and_refusals_publish_nothing(push_wor
 
 def answer_ids(many: list[dict]) -> list[str]:
     return [article.get("id") or derived_id(article["text"]) for article in many]
+
+
+def test_a_broker_that_does_not_confirm_is_503_and_the_worker_keeps_answering(push_worker: Settings, push_broker):
+    """Last in this module: it stops the module's broker."""
+    settings = push_worker
+    before = metric_value(settings, "newsmon_push_requests_total", code="503")
+    local_kafka.stop(push_broker.data_dir)
+    started = time.monotonic()
+    status, _, answer = post(settings, orjson.dumps({"id": f"push-down-{uuid.uuid4().hex}", "text": "Broker down."}))
+    assert status == 503 and answer["error"].startswith("the articles could not be published, retry")
+    assert time.monotonic() - started < 60
+    assert post(settings, b"{broken")[0] == 400, "the worker still answers"
+    assert metric_value(settings, "newsmon_push_requests_total", code="503") - before == 1

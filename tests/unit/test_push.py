@@ -149,3 +149,23 @@ def test_the_push_token_comes_from_the_variable_or_its_file_and_never_shows(tmp_
     monkeypatch.setenv("NEWSMON_PUSH_TOKEN", "")
     with pytest.raises(ConfigError, match="NEWSMON_PUSH_TOKEN is set but empty"):
         load_settings()
+
+
+@pytest.mark.parametrize(("stage", "serves_push"), [("normalize", True), ("alert", False)])
+def test_only_a_worker_with_the_normalize_stage_serves_articles(stage, serves_push, tmp_path):
+    import subprocess
+    import sys
+
+    # One Faust app a process: its Prometheus sensors take their names once on the default registry.
+    routes = subprocess.run(
+        [sys.executable, "-c",
+         "import sys, pathlib\n"
+         "from newsmon.settings import Settings\n"
+         "from newsmon.stream.app import make_app\n"
+         "app = make_app(Settings(data_dir=pathlib.Path(sys.argv[2])), (sys.argv[1],))\n"
+         "print(sorted({f'{r.method} {r.resource.canonical}' for r in app.web.web_app.router.routes()}))",
+         stage, str(tmp_path)],
+        capture_output=True, text=True, timeout=120, check=True,
+    ).stdout
+    assert "'GET /metrics'" in routes
+    assert ("'POST /articles'" in routes) is serves_push
