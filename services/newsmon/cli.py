@@ -22,17 +22,26 @@ from newsmon.sources.files import JSONL_SUFFIXES, Outgoing, expand, from_jsonl, 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from newsmon.kafka_clients import check_access
-    from newsmon.sources.publish import publish
+    from newsmon.normalize.article import derived_id
+    from newsmon.sources.publish import Resume, ensure_seen_topic, publish
+    from newsmon.sources.seen import SeenItems
 
     expand(args.paths)  # a missing path fails before any connection is made
     check_access(settings)
-    report = publish(read_sources(args.paths), settings, progress=not args.quiet)
-    print(
-        f"newsmon ingest: published {report.published} message(s) to news.articles.raw"
-        + (f", {report.rejected} not published" if report.rejected else ""),
-        file=sys.stderr,
-    )
-    return 0 if not report.rejected else 1
+    ensure_seen_topic(settings)
+    seen = SeenItems() if args.no_resume else SeenItems.load(settings)
+    resume = Resume(seen, derived_id, skip=not args.no_resume)
+    unreadable: list[str] = []
+
+    def skip_unreadable(path: str, error: OSError) -> None:  # the other files still go
+        print(f"newsmon ingest: {path}: cannot read it: {error.strerror or error}", file=sys.stderr)
+        unreadable.append(path)
+
+    messages = read_sources(args.paths, on_unreadable=skip_unreadable)
+    report = publish(messages, settings, progress=not args.quiet, resume=resume)
+    report.unreadable = len(unreadable)
+    print(f"newsmon ingest: {report.summary()}", file=sys.stderr)
+    return 0 if not (report.rejected or report.unreadable) else 1
 
 
 def render_value(value: bytes | None, option: int = 0) -> bytes:
@@ -229,6 +238,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--no-resume",
+        action="store_true",
+        help="publish every article, also those already ingested (news.sources.seen), and record them again",
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("tail", help="print a topic's messages as JSON lines")

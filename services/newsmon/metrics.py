@@ -19,6 +19,8 @@ SINKS = ("alertmanager", "webhook")
 DELIVERY_OUTCOMES = ("delivered", "retried", "dead_lettered", "reposted", "repost_failed")
 STORY_OUTCOMES = ("new", "joined", "unchanged")
 SPIKE_KINDS: tuple[SpikeKind, ...] = get_args(SpikeKind)
+# The status codes POST /articles answers with (newsmon/stream/push.py).
+PUSH_CODES = ("202", "400", "401", "405", "413", "415", "503")
 
 # Seconds: sub-millisecond rule checks up to multi-second NLP batches and end-to-end waits.
 _PROCESSING_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
@@ -89,6 +91,10 @@ class Metrics:
         self.spikes = Counter("spikes", "Spikes sent to news.spikes", ["kind"], **kw)
         for kind in SPIKE_KINDS:
             self.spikes.labels(kind=kind)
+        self.push_requests = Counter("push_requests", "HTTP requests to /articles, by status code", ["code"], **kw)
+        for code in PUSH_CODES:
+            self.push_requests.labels(code=code)
+        self.push_articles = Counter("push_articles", "Articles pushed to /articles and confirmed published", **kw)
         for stage in STAGES:
             self.articles_in.labels(stage=stage)
             self.articles_out.labels(stage=stage)

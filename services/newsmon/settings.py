@@ -80,7 +80,7 @@ class Settings(BaseSettings):
 
     worker_id: str = Field("newsmon", description="Faust app id = consumer group prefix")
     web_host: str = Field("127.0.0.1", description="worker web server bind address (0.0.0.0 in a container)")
-    web_port: int = Field(6066, ge=1, le=65535, description="worker /metrics port")
+    web_port: int = Field(6066, ge=1, le=65535, description="worker /metrics and POST /articles port")
     data_dir: Path = Field(REPO_ROOT / "var", description="local state: Kafka data, Faust tables")
     schema_dir: Path = Field(REPO_ROOT / "schemas", description="where `newsmon schemas write|check` keep the schemas")
 
@@ -137,6 +137,10 @@ class Settings(BaseSettings):
     robots_cache_seconds: float = Field(3600.0, gt=0, description="how long a host's robots.txt is trusted")
     feeds_path: OptionalFile = Field(None, description="feeds.yaml: `newsmon run` polls these feeds beside the worker")
     sources_metrics_port: int = Field(6068, ge=0, le=65535, description="`newsmon sources` /metrics port; 0: none")
+    # HTTP push (POST /articles on a worker that runs the normalize stage; newsmon/stream/push.py).
+    push_token: SecretStr | None = Field(None, description="bearer token POST /articles requires; unset: none")
+    push_token_file: OptionalFile = Field(None, description="a file holding the push token instead")
+    push_max_bytes: int = Field(8 << 20, ge=1, description="largest POST /articles body; larger ones get 413")
 
     log_level: str = "INFO"
 
@@ -153,11 +157,25 @@ class Settings(BaseSettings):
             return read_secret_file(self.kafka_sasl_password_file, "kafka_sasl_password_file")
         return self.kafka_sasl_password
 
+    def push_secret(self) -> SecretStr | None:
+        """The push token, from NEWSMON_PUSH_TOKEN or read now from the token file."""
+        if self.push_token_file is not None:
+            return read_secret_file(self.push_token_file, "push_token_file")
+        return self.push_token
+
     @model_validator(mode="after")
     def _check_kafka_security(self) -> Settings:
         problem = kafka_security_problem(self)
         if problem:
             raise ValueError(problem)
+        return self
+
+    @model_validator(mode="after")
+    def _check_push_token(self) -> Settings:
+        if self.push_token is not None and self.push_token_file is not None:
+            raise ValueError(f"{ENV_PREFIX}PUSH_TOKEN and {ENV_PREFIX}PUSH_TOKEN_FILE are both set: use one")
+        if self.push_token is not None and not self.push_token.get_secret_value():
+            raise ValueError(f"{ENV_PREFIX}PUSH_TOKEN is set but empty: unset it to accept pushes without a token")
         return self
 
 

@@ -35,7 +35,7 @@ def test_cli_ingest_files_and_stdin_then_tail_shows_them(kafka_settings, tmp_pat
     newsmon(kafka_settings, "topics", "create")
     ingest = newsmon(kafka_settings, "ingest", str(tmp_path))
     assert ingest.returncode == 0, ingest.stderr
-    assert b"published 4 message(s)" in ingest.stderr
+    assert b"newsmon ingest: read 4, published 4, skipped 0 already ingested, 0 not published" in ingest.stderr
     piped = newsmon(kafka_settings, "ingest", "-", stdin=orjson.dumps({"id": f"{tag}-stdin", "text": "from stdin"}))
     assert piped.returncode == 0, piped.stderr
 

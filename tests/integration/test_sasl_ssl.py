@@ -111,7 +111,7 @@ def test_ingest_publishes_with_the_password_from_the_environment_or_from_a_file(
         article.write_text(orjson.dumps({"id": ids[-1], "text": f"Floods cut the roads around Lyon ({tag})."}).decode())
         done = newsmon("ingest", "-q", str(article), env=env)
         assert done.returncode == 0, done.stderr
-        assert "published 1 message(s)" in done.stderr
+        assert "read 1, published 1, skipped 0 already ingested, 0 not published" in done.stderr
         assert_no_password(done.stdout + done.stderr, f"newsmon ingest ({source})")
 
     def ours(messages):

@@ -58,3 +58,24 @@ def test_ingest_stdin_text_jsonl_and_json(tmp_path):
 def test_ingest_missing_path_is_a_clear_error():
     with pytest.raises(FileNotFoundError, match="no such file"):
         list(read_sources(["/nonexistent/articles.jsonl"]))
+
+
+def test_a_file_that_cannot_be_read_is_reported_and_the_others_still_read(tmp_path):
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(f"article {name}")
+    unreadable = []
+    messages = read_sources([str(tmp_path)], on_unreadable=lambda path, error: unreadable.append((path, type(error))))
+    first = next(messages)  # the folder is listed by now
+    (tmp_path / "b.txt").unlink()
+    assert [first.key, *(m.key for m in messages)] == [b"a", b"c"]
+    assert unreadable == [(str(tmp_path / "b.txt"), FileNotFoundError)]
+
+
+def test_without_a_handler_an_unreadable_file_still_raises(tmp_path):
+    (tmp_path / "a.txt").write_text("one")
+    (tmp_path / "b.txt").write_text("two")
+    messages = read_sources([str(tmp_path)])
+    next(messages)
+    (tmp_path / "b.txt").unlink()
+    with pytest.raises(FileNotFoundError):
+        list(messages)

@@ -32,6 +32,16 @@ def choose_language(text: str, declared: str | None) -> tuple[str, float]:
     return detect_language(text[:_LANGUAGE_SAMPLE_CHARS])
 
 
+def id_from_fingerprint(digest: str) -> str:
+    return f"fp-{digest[:20]}"
+
+
+def derived_id(text: str) -> str:
+    """The id normalize gives an article that has none. Sources that must name an article before
+    normalize sees it (HTTP push, a resumed ingest) use this, so all agree on it."""
+    return id_from_fingerprint(fingerprint(clean_text(text)))
+
+
 def to_normalized(raw: RawArticle, *, ingested_at: str | None, raw_position: str | None) -> NormalizedArticle:
     text = clean_text(raw.text)
     if not text:
@@ -40,7 +50,7 @@ def to_normalized(raw: RawArticle, *, ingested_at: str | None, raw_position: str
     language, score = choose_language(text, raw.language)
     url, url_note = safe_url(raw.url)
     return NormalizedArticle(
-        id=raw.id or f"fp-{digest[:20]}",
+        id=raw.id or id_from_fingerprint(digest),
         text=text,
         title=clean_text(raw.title) if raw.title else None,
         url=url,

@@ -8,7 +8,7 @@ an article or a list of them, `.jsonl` / `.ndjson` one article a line.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -68,7 +68,10 @@ def from_text(data: bytes, origin: str, article_id: str | None) -> Iterator[Outg
 
 
 def from_file(path: Path) -> Iterator[Outgoing]:
-    data = path.read_bytes()
+    yield from from_file_bytes(path, path.read_bytes())
+
+
+def from_file_bytes(path: Path, data: bytes) -> Iterator[Outgoing]:
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         yield from from_jsonl(data, str(path))
@@ -108,9 +111,23 @@ def expand(paths: Sequence[str]) -> list[Path | str]:
     return expanded
 
 
-def read_sources(paths: Sequence[str], stdin: BinaryIO | None = None) -> Iterator[Outgoing]:
+def read_sources(
+    paths: Sequence[str],
+    stdin: BinaryIO | None = None,
+    on_unreadable: Callable[[str, OSError], None] | None = None,
+) -> Iterator[Outgoing]:
+    """The messages of every input; a file that cannot be read raises, or with `on_unreadable` is
+    reported to it and the other files are still read."""
     for item in expand(paths):
         if item == "-":
             yield from from_stdin(stdin or sys.stdin.buffer)
-        else:
-            yield from from_file(item)  # type: ignore[arg-type]
+            continue
+        path = Path(item)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            if on_unreadable is None:
+                raise
+            on_unreadable(str(path), error)
+            continue
+        yield from from_file_bytes(path, data)

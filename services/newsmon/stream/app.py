@@ -4,7 +4,8 @@ agents, spikes.py).
 
 Run: `newsmon worker` (all stages; deliver only when a sink is configured) or `newsmon worker --stage
 enrich` (one stage, its own consumer group, to scale the CPU-bound NLP stage on its own, or to run
-delivery apart). Metrics: http://127.0.0.1:6066/metrics
+delivery apart). Metrics: http://127.0.0.1:6066/metrics; a worker with the normalize stage also
+takes articles at POST /articles (stream/push.py).
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from newsmon.alerts.rules import RULE_NAMES
 from newsmon.enrich.pool import start_nlp_pool
 from newsmon.kafka_clients import sasl_password, ssl_context
 from newsmon.metrics import Metrics, default_metrics
+from newsmon.normalize.article import derived_id
 from newsmon.records import STAGES
 from newsmon.settings import ConfigError, Settings
 from newsmon.sinks.senders import configured_sinks
 from newsmon.stream.agents import Worker, register_enrich, register_normalize
 from newsmon.stream.deliver import register_deliver
 from newsmon.stream.producer_metadata import track_every_topic_sent_to
+from newsmon.stream.push import register_push
 from newsmon.stream.spikes import register_spikes
 from newsmon.stream.stories import register_stories
 
@@ -102,6 +105,7 @@ def make_app(settings: Settings, stages: Iterable[str] = STAGES, metrics: Metric
     worker = Worker(settings, metrics, topic(topics.DEADLETTER))
     if "normalize" in stages:
         register_normalize(app, worker, topic(topics.RAW), topic(topics.NORMALIZED), topic(topics.UNIQUE))
+        register_push(app, settings, metrics, topic(topics.RAW), derived_id)  # POST /articles
     if "enrich" in stages:
         pool = start_nlp_pool(settings, on_replace=lambda cause: metrics.nlp_replacements.inc())
         register_enrich(app, worker, pool, topic(topics.UNIQUE), topic(topics.ENRICHED))
