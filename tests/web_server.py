@@ -14,6 +14,7 @@ the ways a site goes wrong. Every request is counted by path (`site.requests`).
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import threading
@@ -102,6 +103,9 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def send(self, status: int, body: bytes = b"", content_type: str = "text/html", **headers: str) -> None:
+        # Under /gzip/ the body goes compressed, as most news sites send it, when the client asks for it.
+        if self.path.startswith("/gzip/") and "gzip" in self.headers.get("Accept-Encoding", ""):
+            body, headers = gzip.compress(body), {**headers, "Content_Encoding": "gzip"}
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -129,6 +133,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_feed(text.encode("utf-8"), "application/atom+xml" if "atom" in path else "application/xml")
         elif path.startswith("/news/") and (SITE_DIR / path.removeprefix("/news/")).is_file():
             self.send(200, (SITE_DIR / path.removeprefix("/news/")).read_bytes())
+        elif path.startswith("/gzip/news/") and (SITE_DIR / path.removeprefix("/gzip/news/")).is_file():
+            self.send(200, (SITE_DIR / path.removeprefix("/gzip/news/")).read_bytes())
+        elif path == "/gzip/bomb":  # 20 MiB of text in about 20 KiB on the wire
+            self.send(200, b"<html><body><p>" + b"a" * HUGE_BYTES + b"</p></body></html>")
         elif path.startswith("/private/") or path.startswith("/members/"):
             self.send(200, (SITE_DIR / "en-flood.html").read_bytes())
         elif path.startswith("/error/"):

@@ -115,6 +115,13 @@ def test_fetch_article_is_the_page_article_and_valid_raw(site: Site):
     assert "900 €" in article["text"]
 
 
+def test_a_gzip_page_is_decoded_and_a_gzip_bomb_is_stopped_at_the_limit_of_decoded_bytes(site: Site):
+    plain = asyncio.run(fetch_article(settings(), site.url("/news/en-flood.html")))
+    compressed = asyncio.run(fetch_article(settings(), site.url("/gzip/news/en-flood.html")))
+    assert compressed["text"] == plain["text"] and compressed["title"] == plain["title"]
+    assert fetch_error(site.url("/gzip/bomb")).kind == "too_large"
+
+
 def run_fetch(url: str) -> subprocess.CompletedProcess[str]:
     # The check runs after the command: nothing the command imported may be spaCy.
     code = ("import sys, runpy; sys.argv = ['newsmon', 'fetch', sys.argv[1]]\n"
