@@ -193,23 +193,37 @@ def settings_env(settings: Settings) -> dict[str, str]:
 
 
 @contextmanager
-def worker_process(settings: Settings, stage: str = "all") -> Iterator[subprocess.Popen[bytes]]:
+def newsmon_process(
+    settings: Settings, arguments: list[str], log_name: str, what: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`newsmon ARGUMENTS` as a child with these settings, logging to data_dir/log_name, in its own
+    process group: stopping it can kill the group (a worker and its NLP processes), and a terminal's
+    Ctrl-C reaches only this command, which then stops the child in order."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    log_path = settings.data_dir / "worker.log"
+    log_path = settings.data_dir / log_name
     process: subprocess.Popen[bytes] | None = None
     try:
-        # Deferred: a stop must not leave a started worker unknown to the `finally` below.
+        # Deferred: a stop must not leave a started child unknown to the `finally` below.
         with stopping.deferred(), open(log_path, "ab") as log_file:
-            # Its own process group: stopping it can kill the group (the worker and its NLP processes),
-            # and a terminal's Ctrl-C reaches only this command, which then stops the worker in order.
             process = subprocess.Popen(
-                [sys.executable, "-m", "newsmon", "worker", "--stage", stage],
+                [sys.executable, "-m", "newsmon", *arguments],
                 env=settings_env(settings),
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
+        yield process
+    finally:
+        with stopping.deferred():
+            if process is not None and not stopping.stop_process_group(process, timeout=30):
+                say(f"the {what} ignored SIGTERM for 30 s; killed it and its process group (log {log_path})")
+
+
+@contextmanager
+def worker_process(settings: Settings, stage: str = "all") -> Iterator[subprocess.Popen[bytes]]:
+    with newsmon_process(settings, ["worker", "--stage", stage], "worker.log", "worker") as process:
+        log_path = settings.data_dir / "worker.log"
         deadline = time.monotonic() + 120
         while fetch_counts(settings.web_port) is None:
             if process.poll() is not None:
@@ -220,37 +234,18 @@ def worker_process(settings: Settings, stage: str = "all") -> Iterator[subproces
             time.sleep(0.5)
         say(f"worker up, metrics on http://127.0.0.1:{settings.web_port}/metrics (log {log_path})")
         yield process
-    finally:
-        with stopping.deferred():
-            if process is not None and not stopping.stop_process_group(process, timeout=30):
-                say(f"the worker ignored SIGTERM for 30 s; killed it and its NLP processes (log {log_path})")
 
 
 @contextmanager
 def sources_process(settings: Settings, feeds_path: Path | None) -> Iterator[subprocess.Popen[bytes] | None]:
-    """`newsmon sources --config feeds_path` beside the worker, in its own process group, stopped with
-    it; nothing without a feeds file. Its log: sources.log in the data directory."""
+    """`newsmon sources --config feeds_path` beside the worker, stopped with it; nothing without a
+    feeds file. Its log: sources.log in the data directory."""
     if feeds_path is None:
         yield None
         return
-    log_path = settings.data_dir / "sources.log"
-    process: subprocess.Popen[bytes] | None = None
-    try:
-        with stopping.deferred(), open(log_path, "ab") as log_file:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "newsmon", "sources", "--config", str(feeds_path)],
-                env=settings_env(settings),
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        say(f"feed poller up for {feeds_path}, metrics on port {settings.sources_metrics_port} (log {log_path})")
+    with newsmon_process(settings, ["sources", "--config", str(feeds_path)], "sources.log", "feed poller") as process:
+        say(f"feed poller up for {feeds_path}, metrics on port {settings.sources_metrics_port}")
         yield process
-    finally:
-        with stopping.deferred():
-            if process is not None and not stopping.stop_process_group(process, timeout=30):
-                say(f"the feed poller ignored SIGTERM for 30 s; killed it (log {log_path})")
 
 
 @contextmanager
