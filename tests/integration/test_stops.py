@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,6 +105,7 @@ def roles(tree: list[Process]) -> dict[str, list[Process]]:
         "broker": [p for p in tree if "kafka.Kafka" in p.command],
         "worker": [p for p in tree if "-m newsmon worker" in p.command],
         "nlp": [p for p in tree if "multiprocessing.spawn" in p.command],
+        "feeds": [p for p in tree if "-m newsmon sources" in p.command],
     }
 
 
@@ -151,7 +152,7 @@ class Stop:
 
 
 def stop_newsmon_run(
-    tmp_path: Path, once: bool, stop: Stop, ready: Callable[[str, int], bool]
+    tmp_path: Path, once: bool, stop: Stop, ready: Callable[[str, int], bool], extra: Sequence[str] = ()
 ) -> tuple[str, list[Process]]:
     """Start `newsmon run`, wait until it is `ready`, capture its process tree, send `stop`, and check
     its exit status, that the tree is gone and the broker's port closed. Returns stderr and the tree."""
@@ -171,7 +172,7 @@ def stop_newsmon_run(
     with stderr_path.open("wb") as stderr:
         # Its own process group, as a shell gives a foreground job; the terminal's Ctrl-C goes to it.
         run = subprocess.Popen(
-            [sys.executable, "-m", "newsmon", "run", *args],
+            [sys.executable, "-m", "newsmon", "run", *args, *extra],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=stderr,
@@ -230,6 +231,16 @@ def test_a_signal_stops_newsmon_run_and_everything_it_started(tmp_path, once, st
         assert "already stopping" in text
     else:
         assert "already stopping" not in text  # a terminal's Ctrl-C reached newsmon run alone
+
+
+def test_newsmon_run_with_feeds_starts_a_feed_poller_and_a_signal_stops_it_too(tmp_path):
+    feeds = tmp_path / "feeds.yaml"  # a feed that cannot be reached: the poller counts it and keeps going
+    feeds.write_text(f"feeds:\n  - name: unreachable\n    url: http://127.0.0.1:{local_kafka.free_port()}/rss.xml\n")
+    text, tree = stop_newsmon_run(tmp_path, False, Stop(signal.SIGTERM, to_group=False, again=False),
+                                  says("alerts follow"), extra=["--feeds", str(feeds)])
+    found = roles(tree)
+    assert len(found["worker"]) == 1 and len(found["feeds"]) == 1, tree
+    assert f"the feeds of {feeds} are polled" in text
 
 
 def test_sigterm_while_the_broker_starts_stops_it_and_removes_the_throw_away_dir(tmp_path):
