@@ -17,16 +17,17 @@ from pathlib import Path
 
 import orjson
 import pytest
-from support import assert_valid, metric_value
-
+from kafka import KafkaConsumer, TopicPartition
+from newsmon import topics
 from newsmon.devtools import local_kafka
 from newsmon.devtools.bench.pipeline import generate_articles
 from newsmon.devtools.chaos import TopicReader, kill_group, run_chaos, worker_group
 from newsmon.devtools.run import fetch_counts
-from newsmon.kafka_clients import admin_client, create_topics
+from newsmon.kafka_clients import admin_client, client_config, create_topics
 from newsmon.settings import Settings
 from newsmon.sources.files import Outgoing
 from newsmon.sources.publish import publish
+from support import assert_valid, metric_value
 
 pytestmark = pytest.mark.kafka
 
@@ -57,7 +58,8 @@ def send(settings: Settings, articles: list[dict]) -> None:
     assert report.published == len(articles)
 
 
-def wait_for(condition, timeout: float, what: str, poll: float = 1.0, log: Path | None = None):
+def wait_for(condition, timeout: float, what: str, poll: float = 1.0, log: Path | None = None,
+             offsets_of: Settings | None = None):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = condition()
@@ -65,8 +67,27 @@ def wait_for(condition, timeout: float, what: str, poll: float = 1.0, log: Path 
             return result
         time.sleep(poll)
     tail = "\n".join(log.read_text(errors="replace").splitlines()[-40:]) if log and log.exists() else ""
-    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}" + (f"; the end of {log}:\n{tail}" if tail else ""),
-                pytrace=False)
+    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}"
+                + (f"; committed / end offsets:\n{offsets_report(offsets_of)}" if offsets_of else "")
+                + (f"; the end of {log}:\n{tail}" if tail else ""), pytrace=False)
+
+
+def offsets_report(settings: Settings) -> str:
+    """The workers' group's committed offset and the end offset of each stage topic's partitions."""
+    stage_topics = [topics.RAW, topics.NORMALIZED, topics.UNIQUE, topics.ENRICHED]
+    try:
+        with contextlib.closing(admin_client(settings)) as admin:
+            committed = admin.list_group_offsets({settings.worker_id: None}).get(settings.worker_id, {})
+    except Exception as exc:  # noqa: BLE001  (a diagnosis must not hide the failure it explains)
+        return f"(no committed offsets: {exc!r})"
+    consumer = KafkaConsumer(**client_config(settings), group_id=None)
+    try:
+        partitions = [TopicPartition(t, p) for t in stage_topics for p in consumer.partitions_for_topic(t) or ()]
+        ends = consumer.end_offsets(partitions)
+    finally:
+        consumer.close()
+    return "\n".join(f"{tp.topic}[{tp.partition}]: committed "
+                     f"{committed[tp].offset if tp in committed else None}, end {ends[tp]}" for tp in partitions)
 
 
 def stable_group_size(settings: Settings) -> int:
@@ -177,7 +198,8 @@ def test_nlp_processes_that_cannot_start_again_stop_the_worker_non_zero_and_lose
     # Restarted by its supervisor (here: by hand), the worker enriches what the failed one held.
     reader = TopicReader(settings, "read_uncommitted", inspect=assert_valid)
     with running_worker(settings):
-        wait_for(accounted(reader, {a["id"] for a in articles}), 240, "the articles after the restart", log=log)
+        wait_for(accounted(reader, {a["id"] for a in articles}), 240, "the articles after the restart", log=log,
+                 offsets_of=settings)
     assert set(reader.outcome.enriched) >= {a["id"] for a in articles}
     reader.close()
 
