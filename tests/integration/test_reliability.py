@@ -190,7 +190,11 @@ def test_nlp_processes_that_cannot_start_again_stop_the_worker_non_zero_and_lose
     create_topics(settings)
     articles = generate_articles(6, seed=23, words=80)
     with running_worker(settings, NEWSMON_NLP_MAX_RESTARTS="1") as worker, killing_nlp_processes(worker.pid) as killed:
-        send(settings, articles)
+        send(settings, articles[:3])
+        # The rest arrive while the worker gives up: they must stay unacknowledged, for the next worker.
+        wait_for(lambda: "could not start (1 in a row)" in log.read_text() or worker.poll() is not None, 180,
+                 "the first failed start", poll=0.05, log=log)
+        send(settings, articles[3:])
         wait_for(lambda: worker.poll() is not None, 180, "the worker to give up", log=log)
         assert worker.returncode not in (0, None)
         assert len(killed) >= 3, "the first processes and both replacements were killed"

@@ -194,7 +194,9 @@ def register_enrich(
             except NlpPoolBroken as exc:
                 log.critical("stopping the worker: %s", exc)
                 await app.crash(exc)  # exits non-zero; these articles' offsets stay uncommitted
-                return
+                # Wait here for the stop to cancel this agent: leaving noack_take would turn the
+                # stream's acks back on, and the articles still flowing in would be acked unprocessed.
+                await asyncio.Event().wait()
             if decoded:
                 per_article = (time.perf_counter() - started) / len(decoded)
                 for _ in decoded:
