@@ -168,7 +168,10 @@ def register_enrich(
 
     @app.agent(unique, name="enrich")
     async def enrich(stream: faust.StreamT[bytes]) -> None:
-        batches = cast(faust.Stream[bytes], stream)  # an agent's stream is a Stream; StreamT lacks noack_take
+        # noack(): no event is ever acked but by the loop below. noack_take alone turns the stream's
+        # own acks back on when it ends (a crash, a stop), and the articles still arriving would then
+        # be acked, and committed, without being processed.
+        batches = cast(faust.Stream[bytes], stream).noack()  # a Stream; StreamT lacks noack_take
         settings = worker.settings
         async for events in batches.noack_take(settings.nlp_batch_size, within=settings.nlp_batch_seconds):
             taken = cast(list[faust.EventT[bytes]], events)  # noack_take yields the events
@@ -194,9 +197,7 @@ def register_enrich(
             except NlpPoolBroken as exc:
                 log.critical("stopping the worker: %s", exc)
                 await app.crash(exc)  # exits non-zero; these articles' offsets stay uncommitted
-                # Wait here for the stop to cancel this agent: leaving noack_take would turn the
-                # stream's acks back on, and the articles still flowing in would be acked unprocessed.
-                await asyncio.Event().wait()
+                return
             if decoded:
                 per_article = (time.perf_counter() - started) / len(decoded)
                 for _ in decoded:
