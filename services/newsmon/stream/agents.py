@@ -171,7 +171,8 @@ def register_enrich(
         # noack(): no event is ever acked but by the loop below. noack_take alone turns the stream's
         # own acks back on when it ends (a crash, a stop), and the articles still arriving would then
         # be acked, and committed, without being processed.
-        batches = cast(faust.Stream[bytes], stream).noack()  # a Stream; StreamT lacks noack_take
+        # The agent's stream is a Stream: faust's StreamT declares neither noack nor noack_take.
+        batches = cast(faust.Stream[bytes], cast(faust.Stream[bytes], stream).noack())
         settings = worker.settings
         async for events in batches.noack_take(settings.nlp_batch_size, within=settings.nlp_batch_seconds):
             taken = cast(list[faust.EventT[bytes]], events)  # noack_take yields the events
