@@ -169,7 +169,11 @@ def register_enrich(
 
     @app.agent(unique, name="enrich")
     async def enrich(stream: faust.StreamT[bytes]) -> None:
-        batches = cast(faust.Stream[bytes], stream)  # an agent's stream is a Stream; StreamT lacks noack_take
+        # noack(): no event is ever acked but by the loop below. noack_take alone turns the stream's
+        # own acks back on when it ends (a crash, a stop), and the articles still arriving would then
+        # be acked, and committed, without being processed.
+        # The agent's stream is a Stream: faust's StreamT declares neither noack nor noack_take.
+        batches = cast(faust.Stream[bytes], cast(faust.Stream[bytes], stream).noack())
         settings = worker.settings
         async for events in batches.noack_take(settings.nlp_batch_size, within=settings.nlp_batch_seconds):
             taken = cast(list[faust.EventT[bytes]], events)  # noack_take yields the events
