@@ -199,9 +199,7 @@ def register_enrich(
             except NlpPoolBroken as exc:
                 log.critical("stopping the worker: %s", exc)
                 await app.crash(exc)  # exits non-zero; these articles' offsets stay uncommitted
-                # Wait here for the stop to cancel this agent: leaving noack_take would turn the
-                # stream's acks back on, and the articles still flowing in would be acked unprocessed.
-                await asyncio.Event().wait()
+                return
             if decoded:
                 per_article = (time.perf_counter() - started) / len(decoded)
                 for _ in decoded:
