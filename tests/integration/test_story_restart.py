@@ -116,3 +116,97 @@ def test_stories_continue_after_the_worker_is_killed(broker_factory, tmp_path: P
         assert contents.setdefault(alert["version"], alert) == alert, f"version {alert['version']} sent twice, changed"
     assert sorted(contents) == list(range(1, len(contents) + 1))
     assert contents[max(contents)]["killed"]["number"] == 5
+
+
+def wait_for_empty_group(settings: Settings, timeout: float = 90.0) -> None:
+    from newsmon.kafka_clients import admin_client
+
+    deadline = time.monotonic() + timeout
+    with admin_client(settings) as admin:
+        while (state := (admin.describe_groups([settings.worker_id]).get(settings.worker_id) or {})
+               .get("group_state")) != "Empty":
+            assert time.monotonic() < deadline, f"the killed worker's group is still {state} after {timeout:.0f} s"
+            time.sleep(1)
+
+
+def rewind_group(settings: Settings, topic: str, partition: int, offset: int) -> None:
+    """Commit `offset` for the worker's (empty) group: the record there is read again, as after a
+    SIGKILL that came before the commit."""
+    from kafka import KafkaConsumer, TopicPartition
+    from kafka.structs import OffsetAndMetadata
+
+    from newsmon.kafka_clients import client_config
+
+    consumer = KafkaConsumer(**client_config(settings), group_id=settings.worker_id, enable_auto_commit=False)
+    try:
+        tp = TopicPartition(topic, partition)
+        consumer.assign([tp])
+        consumer.commit({tp: OffsetAndMetadata(offset, "", -1)})
+    finally:
+        consumer.close()
+
+
+def test_an_alert_sent_just_before_a_kill_is_not_sent_again(broker_factory, tmp_path: Path):
+    """The crash between an alert's send and its record in the story-alerts table, made on purpose:
+    the alert is in news.alerts, its table entry is deleted (a tombstone in the changelog) and the
+    article's offset rewound. The restarted worker reads the article again and sends no second copy
+    of the version; the next report of the story is version 2."""
+    from newsmon.stream.app import STAGES, app_id
+    from newsmon.stream.expiry import key_partition
+    from newsmon.stream.stories import STORY_ALERTS_TABLE, story_key
+
+    broker = broker_factory("alert-read-back")
+    settings = Settings(kafka_bootstrap=broker.bootstrap, web_port=local_kafka.free_port(), data_dir=tmp_path / "w")
+    settings.data_dir.mkdir(parents=True)
+    create_topics(settings)
+    tag = uuid.uuid4().hex[:12]
+    by_name = {a["id"].removeprefix(f"{tag}-"): a for a in night_of_strikes(tag)}
+    first, later = by_name["odesa-en"], by_name["odesa-later"]
+
+    def casualty_alerts(messages) -> list[dict]:
+        return [assert_valid(topics.ALERTS, m.value) for m in messages if alert_fields(m).get("rule") == "casualties"]
+
+    with running_worker(settings) as worker:
+        produce(settings, topics.RAW, [orjson.dumps(first)])
+        [alert] = casualty_alerts(consume(settings, topics.ALERTS, lambda ms: bool(casualty_alerts(ms)), timeout=240))
+        deadline = time.monotonic() + 60
+        while not enriched_all_committed(settings):
+            assert time.monotonic() < deadline, "the worker did not commit its enriched offsets within 60 s"
+            time.sleep(1)
+        kill_group(worker)
+    [story] = latest_stories(settings, {first["id"]}, lambda latest: len(latest) == 1, timeout=30).values()
+    [enriched] = [m for m in consume(settings, topics.ENRICHED, lambda ms: bool(ms), timeout=30)
+                  if orjson.loads(m.value)["id"] == first["id"]]
+
+    changelog = f"{app_id(settings, STAGES)}-{STORY_ALERTS_TABLE}-changelog"
+    bucket = story["bucket"].encode()
+    produce_at(settings, changelog, story_key(story["bucket"], story["story_id"]), None,
+               key_partition(bucket, settings.topic_partitions))
+    wait_for_empty_group(settings)
+    rewind_group(settings, topics.ENRICHED, enriched.partition, enriched.offset)
+
+    with running_worker(settings):
+        # The article read again sends its story again (the same record): then it was processed.
+        consume(settings, topics.STORIES,
+                lambda ms: sum(orjson.loads(m.value)["story_id"] == story["story_id"] for m in ms) >= 2, timeout=240)
+        deadline = time.monotonic() + 60
+        while not enriched_all_committed(settings):
+            assert time.monotonic() < deadline, "the restarted worker did not commit its enriched offsets within 60 s"
+            time.sleep(1)
+        produce(settings, topics.RAW, [orjson.dumps(later)])
+        alerts = casualty_alerts(consume(settings, topics.ALERTS,
+                                         lambda ms: any(a["version"] > 1 for a in casualty_alerts(ms)), timeout=240))
+    assert [(a["alert_id"], a["version"]) for a in alerts] == [(alert["alert_id"], 1), (alert["alert_id"], 2)]
+    assert alerts[1]["killed"]["number"] == 5
+
+
+def produce_at(settings: Settings, topic: str, key: bytes, value: bytes | None, partition: int) -> None:
+    from kafka import KafkaProducer
+
+    from newsmon.kafka_clients import client_config
+
+    producer = KafkaProducer(**client_config(settings))
+    try:
+        producer.send(topic, key=key, value=value, partition=partition).get(timeout=30)
+    finally:
+        producer.close()

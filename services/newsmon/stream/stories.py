@@ -13,8 +13,9 @@ An article processed again (at least once delivery) finds itself in its story an
 record again, byte for byte: news.stories is compacted by story id, so a consumer sees no change,
 and a record lost in a crash between the table write and its send goes out after all. The story's
 alerts live in a second table with the same keys, written right after the versions are queued for
-sending, so that the producer sends both together: an article read again after a crash finds its
-versions there and sends none again; a crash between the two sends one twice (at least once).
+sending: an article read again after a crash finds its versions there and sends none again. A crash
+between the two writes leaves versions the table does not know; they are read back from news.alerts
+before the partition's first article is processed again (stream/sent_alerts.py), so none goes out twice.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from newsmon.stories.matching import article_features, assign
 from newsmon.stories.state import StoryState, last_epoch_of
 from newsmon.stream.agents import Sweeper, Worker, position_of
 from newsmon.stream.expiry import key_partitioned_table
+from newsmon.stream.sent_alerts import SentAlerts
 
 log = logging.getLogger(__name__)
 
@@ -154,12 +156,17 @@ def register_stories(
     source = enriched.get_topic_name()
     sweeper = Sweeper(app, table, source, window, last_epoch_of, m, routing_key=bucket_of, after_sweep=forget_deleted)
     alert_sweeper = Sweeper(app, alert_table, source, window, alerts_epoch, m, routing_key=bucket_of)
+    sent_alerts = SentAlerts(settings, alerts_topic.get_topic_name())
+    app.on_partitions_revoked.connect(sent_alerts.on_revoked(source))
 
     @app.agent(enriched, name="stories")
     async def stories(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
             m.articles_in.labels(stage="alert").inc()
             now = time.time()
+            partition = event.message.partition
+            written = event.message.timestamp
+            await sent_alerts.read_back(partition, int((written or now - window) * 1000))
             try:
                 with m.processing_seconds.labels(stage="alert").time():
                     article = EnrichedArticle.model_validate_json(event.value)
@@ -171,15 +178,18 @@ def register_stories(
                     if assignment.outcome != "unchanged":
                         table[key] = story.to_json()
                     record = story.record()
-                    held = held_alerts(alert_table.get(key))
+                    in_table = held_alerts(alert_table.get(key))
+                    held = sent_alerts.held(partition, story.story_id, in_table)
                     where = (p.place.geonameid for p in features.places if p.place.geonameid is not None)
                     send, keep = alerts_to_send(article, record, held, iso_from_epoch(now), where)
                 await stories_topic.send(key=story.story_id.encode(), value=encode(record))
                 m.stories.labels(outcome=assignment.outcome).inc()
+                alert_partition = sent_alerts.alert_partition(partition)
                 for alert in send:
-                    await alerts_topic.send(key=alert.alert_id.encode(), value=encode(alert))
-                if send:  # queued right behind the alerts, so a crash loses both or neither (mostly)
+                    await alerts_topic.send(key=alert.alert_id.encode(), value=encode(alert), partition=alert_partition)
+                if send or held != in_table:  # new versions, or ones read back that the table lacked
                     alert_table[key] = {"epoch": now, "alerts": {rule: a.to_json_dict() for rule, a in keep.items()}}
+                    sent_alerts.recorded(partition, story.story_id)
                 for alert in send:
                     m.alerts.labels(rule=alert.rule, severity=alert.severity).inc()
                     m.count_alert_subjects(alert, article)
