@@ -247,7 +247,8 @@ def test_two_workers_split_the_partitions_and_one_takes_over_when_the_other_dies
                  300, "both workers to enrich (each has partitions)", log=second.data_dir / "worker.log")
         wait_for(lambda: reader.poll(1.0).accounted(ids) >= 60, 300, "both workers at work")
         kill_group(doomed)
-        outcome = wait_for(accounted(reader, ids), 600, "the survivor to finish the dead worker's partitions")
+        outcome = wait_for(accounted(reader, ids), 600, "the survivor to finish the dead worker's partitions",
+                           log=first.data_dir / "worker.log", offsets_of=first)
         assert len(ids - set(outcome.enriched) - set(outcome.deadlettered)) == 0
 
         # The survivor recovered the dead worker's fingerprints from their changelog: copies of every
