@@ -18,6 +18,8 @@ from pathlib import Path
 import orjson
 import pytest
 from kafka import KafkaConsumer, TopicPartition
+from support import assert_valid, metric_value
+
 from newsmon import topics
 from newsmon.devtools import local_kafka
 from newsmon.devtools.bench.pipeline import generate_articles
@@ -27,7 +29,6 @@ from newsmon.kafka_clients import admin_client, client_config, create_topics
 from newsmon.settings import Settings
 from newsmon.sources.files import Outgoing
 from newsmon.sources.publish import publish
-from support import assert_valid, metric_value
 
 pytestmark = pytest.mark.kafka
 
@@ -78,14 +79,14 @@ def offsets_report(settings: Settings) -> str:
     try:
         with contextlib.closing(admin_client(settings)) as admin:
             committed = admin.list_group_offsets({settings.worker_id: None}).get(settings.worker_id, {})
+        consumer = KafkaConsumer(**client_config(settings), group_id=None)
+        try:
+            partitions = [TopicPartition(t, p) for t in stage_topics for p in consumer.partitions_for_topic(t) or ()]
+            ends = consumer.end_offsets(partitions)
+        finally:
+            consumer.close()
     except Exception as exc:  # noqa: BLE001  (a diagnosis must not hide the failure it explains)
-        return f"(no committed offsets: {exc!r})"
-    consumer = KafkaConsumer(**client_config(settings), group_id=None)
-    try:
-        partitions = [TopicPartition(t, p) for t in stage_topics for p in consumer.partitions_for_topic(t) or ()]
-        ends = consumer.end_offsets(partitions)
-    finally:
-        consumer.close()
+        return f"(offsets unavailable: {exc!r})"
     return "\n".join(f"{tp.topic}[{tp.partition}]: committed "
                      f"{committed[tp].offset if tp in committed else None}, end {ends[tp]}" for tp in partitions)
 
@@ -247,7 +248,8 @@ def test_two_workers_split_the_partitions_and_one_takes_over_when_the_other_dies
                  300, "both workers to enrich (each has partitions)", log=second.data_dir / "worker.log")
         wait_for(lambda: reader.poll(1.0).accounted(ids) >= 60, 300, "both workers at work")
         kill_group(doomed)
-        outcome = wait_for(accounted(reader, ids), 600, "the survivor to finish the dead worker's partitions")
+        outcome = wait_for(accounted(reader, ids), 600, "the survivor to finish the dead worker's partitions",
+                           log=first.data_dir / "worker.log", offsets_of=first)
         assert len(ids - set(outcome.enriched) - set(outcome.deadlettered)) == 0
 
         # The survivor recovered the dead worker's fingerprints from their changelog: copies of every
