@@ -77,6 +77,48 @@ def produce(settings, topic: str, values: list[bytes | None], keys: list[bytes |
         producer.close()
 
 
+def produce_at(settings, topic: str, key: bytes, value: bytes | None, partition: int) -> None:
+    from kafka import KafkaProducer
+
+    from newsmon.kafka_clients import client_config
+
+    producer = KafkaProducer(**client_config(settings), acks="all")
+    try:
+        producer.send(topic, key=key, value=value, partition=partition).get(timeout=30)
+    finally:
+        producer.close()
+
+
+def wait_for_empty_group(settings, group: str, timeout: float = 90.0) -> None:
+    """Until the consumer group has no member: a killed worker's membership ends with its session."""
+    import time
+
+    from newsmon.kafka_clients import admin_client
+
+    deadline = time.monotonic() + timeout
+    with admin_client(settings) as admin:
+        while (state := (admin.describe_groups([group]).get(group) or {}).get("group_state")) != "Empty":
+            assert time.monotonic() < deadline, f"group {group} is still {state} after {timeout:.0f} s"
+            time.sleep(1)
+
+
+def rewind_group(settings, group: str, topic: str, partition: int, offset: int) -> None:
+    """Commit `offset` for an empty group: the record there is read again, as after a SIGKILL that
+    came before the commit."""
+    from kafka import KafkaConsumer, TopicPartition
+    from kafka.structs import OffsetAndMetadata
+
+    from newsmon.kafka_clients import client_config
+
+    consumer = KafkaConsumer(**client_config(settings), group_id=group, enable_auto_commit=False)
+    try:
+        tp = TopicPartition(topic, partition)
+        consumer.assign([tp])
+        consumer.commit({tp: OffsetAndMetadata(offset, "", -1)})
+    finally:
+        consumer.close()
+
+
 def metric_value(settings, name: str, **labels) -> float:
     """One sample from the worker's /metrics page (0 when absent)."""
     import urllib.request

@@ -14,7 +14,7 @@ import orjson
 import pytest
 from kafka import KafkaConsumer
 from kafka.admin import ConfigResource, ConfigResourceType
-from support import assert_valid, consume, metric_value, produce
+from support import assert_valid, consume, metric_value, produce, produce_at, rewind_group, wait_for_empty_group
 
 from newsmon import topics
 from newsmon.alerts.story_alerts import story_alert_id
@@ -65,6 +65,10 @@ def alert_worker(settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
         yield process
     finally:
         kill_group(process)
+
+
+def at_second(window_start: float, n: int) -> float:
+    return window_start + 1 + n  # a second apart inside the window
 
 
 def report(article_id: str, epoch: float, place: str) -> EnrichedArticle:
@@ -183,3 +187,42 @@ def test_a_burst_fires_once_a_steady_trickle_never_and_counts_survive_a_kill(bro
     assert configs["retention.ms"] == str(int(RULE.expires_seconds * 1000))
     assert configs["segment.ms"] == str(int(WINDOW * 1000))
     assert set(configs["cleanup.policy"].split(",")) == {"compact", "delete"}
+
+
+def test_a_spike_sent_just_before_a_kill_is_not_sent_again(broker_factory, tmp_path):
+    """The crash between a spike's send and its counts reaching the changelog, made on purpose: the
+    spike is in news.alerts, its window's counts are deleted (a tombstone in the changelog) and the
+    mentions rewound. The restarted worker counts them again, reaches the spike again, and sends
+    neither the spike nor its alert a second time."""
+    broker = broker_factory("spike-read-back")
+    settings = Settings(kafka_bootstrap=broker.bootstrap, web_port=local_kafka.free_port(), data_dir=tmp_path)
+    create_topics(settings)
+    now = RULE.window_start(time.time())
+    burst = [report(f"halvermouth-{n}", at_second(now, n), "Halvermouth") for n in range(6)]
+    group, changelog = f"{settings.worker_id}-alert", f"{settings.worker_id}-alert-{SPIKE_COUNTS_TABLE}-changelog"
+
+    def spike_alerts(messages) -> list[dict]:
+        return [assert_valid(topics.ALERTS, m.value) for m in messages if orjson.loads(m.value)["rule"] == "spike"]
+
+    with alert_worker(settings) as worker:
+        send(settings, burst)  # six mentions of a place never seen before: a spike
+        [alert] = spike_alerts(consume(settings, topics.ALERTS, lambda ms: bool(spike_alerts(ms)), timeout=120))
+        wait_for_count(settings, BURST_KEY, now, 6)
+        kill_group(worker)
+
+    [entry] = [m for m in consume(settings, changelog, lambda ms: False, timeout=5)
+               if orjson.loads(m.key)[0] == BURST_KEY and orjson.loads(m.key)[1][0] == now and m.value is not None][-1:]
+    produce_at(settings, changelog, entry.key, None, entry.partition)
+    mentions = [m for m in consume(settings, topics.MENTIONS, lambda ms: False, timeout=5) if m.key == BURST_KEY.encode()]
+    wait_for_empty_group(settings, group)
+    rewind_group(settings, group, topics.MENTIONS, mentions[0].partition, min(m.offset for m in mentions))
+
+    with alert_worker(settings):
+        wait_for_count(settings, BURST_KEY, now, 6)  # counted again from nothing: the spike is reached again
+        time.sleep(5)
+        again = spike_alerts(consume(settings, topics.ALERTS, lambda ms: False, timeout=5))
+        spikes = consume(settings, topics.SPIKES, lambda ms: False, timeout=5)
+    log = (settings.data_dir / "worker.log").read_text(errors="replace")
+    assert [a["alert_id"] for a in again] == [alert["alert_id"]], "the spike alert went out once"
+    assert len(spikes) == 1
+    assert f"spike {BURST_KEY} was sent before a restart" in log

@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 from story_articles import EXPECTED_STORIES, night_of_strikes
-from support import alert_fields, assert_valid, consume, produce
+from support import alert_fields, assert_valid, consume, produce, produce_at, rewind_group, wait_for_empty_group
 
 from newsmon import topics
 from newsmon.devtools import local_kafka
@@ -118,34 +118,6 @@ def test_stories_continue_after_the_worker_is_killed(broker_factory, tmp_path: P
     assert contents[max(contents)]["killed"]["number"] == 5
 
 
-def wait_for_empty_group(settings: Settings, timeout: float = 90.0) -> None:
-    from newsmon.kafka_clients import admin_client
-
-    deadline = time.monotonic() + timeout
-    with admin_client(settings) as admin:
-        while (state := (admin.describe_groups([settings.worker_id]).get(settings.worker_id) or {})
-               .get("group_state")) != "Empty":
-            assert time.monotonic() < deadline, f"the killed worker's group is still {state} after {timeout:.0f} s"
-            time.sleep(1)
-
-
-def rewind_group(settings: Settings, topic: str, partition: int, offset: int) -> None:
-    """Commit `offset` for the worker's (empty) group: the record there is read again, as after a
-    SIGKILL that came before the commit."""
-    from kafka import KafkaConsumer, TopicPartition
-    from kafka.structs import OffsetAndMetadata
-
-    from newsmon.kafka_clients import client_config
-
-    consumer = KafkaConsumer(**client_config(settings), group_id=settings.worker_id, enable_auto_commit=False)
-    try:
-        tp = TopicPartition(topic, partition)
-        consumer.assign([tp])
-        consumer.commit({tp: OffsetAndMetadata(offset, "", -1)})
-    finally:
-        consumer.close()
-
-
 def test_an_alert_sent_just_before_a_kill_is_not_sent_again(broker_factory, tmp_path: Path):
     """The crash between an alert's send and its record in the story-alerts table, made on purpose:
     the alert is in news.alerts, its table entry is deleted (a tombstone in the changelog) and the
@@ -182,8 +154,8 @@ def test_an_alert_sent_just_before_a_kill_is_not_sent_again(broker_factory, tmp_
     bucket = story["bucket"].encode()
     produce_at(settings, changelog, story_key(story["bucket"], story["story_id"]), None,
                key_partition(bucket, settings.topic_partitions))
-    wait_for_empty_group(settings)
-    rewind_group(settings, topics.ENRICHED, enriched.partition, enriched.offset)
+    wait_for_empty_group(settings, settings.worker_id)
+    rewind_group(settings, settings.worker_id, topics.ENRICHED, enriched.partition, enriched.offset)
 
     with running_worker(settings):
         # The article read again sends its story again (the same record): then it was processed.
@@ -199,14 +171,3 @@ def test_an_alert_sent_just_before_a_kill_is_not_sent_again(broker_factory, tmp_
     assert [(a["alert_id"], a["version"]) for a in alerts] == [(alert["alert_id"], 1), (alert["alert_id"], 2)]
     assert alerts[1]["killed"]["number"] == 5
 
-
-def produce_at(settings: Settings, topic: str, key: bytes, value: bytes | None, partition: int) -> None:
-    from kafka import KafkaProducer
-
-    from newsmon.kafka_clients import client_config
-
-    producer = KafkaProducer(**client_config(settings))
-    try:
-        producer.send(topic, key=key, value=value, partition=partition).get(timeout=30)
-    finally:
-        producer.close()

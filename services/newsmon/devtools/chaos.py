@@ -76,6 +76,16 @@ def dead_letter_article_id(record: dict[str, Any]) -> str:
         return f"(unreadable at {record['source_topic']} {record['source_partition']}/{record['source_offset']})"
 
 
+def repeated_alerts(outcome: Outcome) -> list[str]:
+    """ "<rule> v<version> <alert id> x<messages>" of each alert version sent more than once."""
+    repeated = []
+    for (alert_id, content), n in outcome.alerts.items():
+        if n > 1:
+            record = orjson.loads(content)
+            repeated.append(f"{record.get('rule')} v{record.get('version')} {alert_id} x{n}")
+    return sorted(repeated)
+
+
 def summarise(sent: set[str], outcome: Outcome, kills: int, seconds: float) -> dict[str, Any]:
     arrived = set(outcome.enriched) | set(outcome.deadlettered)
     return {
@@ -86,6 +96,7 @@ def summarise(sent: set[str], outcome: Outcome, kills: int, seconds: float) -> d
         "lost": len(sent - arrived),
         "alerts": len({alert_id for alert_id, _ in outcome.alerts}),
         "duplicate_alert_ids": sum(n - 1 for n in outcome.alerts.values()),
+        "repeated_alerts": repeated_alerts(outcome)[:5],
         "kills": kills,
         "seconds": round(seconds, 1),
     }

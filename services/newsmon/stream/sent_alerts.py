@@ -108,7 +108,8 @@ def read_partition_since(
 
 
 class SentAlerts:
-    """The alerts read back per enriched partition, until the story-alerts table holds them."""
+    """The alerts read back per source partition (news.articles.enriched for the story alerts,
+    news.mentions for the spike alerts), until the agent's table holds them."""
 
     def __init__(self, settings: Settings, alerts_topic: str) -> None:
         self._settings = settings
@@ -116,15 +117,16 @@ class SentAlerts:
         self._alert_partitions: int | None = None
         self._read: set[int] = set()
         self._sent: dict[int, dict[str, dict[str, Alert]]] = {}
+        self._sent_ids: dict[int, set[str]] = {}
 
     def alert_partition(self, partition: int) -> int | None:
-        """Where a story of enriched `partition` sends its alerts; None (the key's partition) when the
-        alert topic's partition count could not be read."""
+        """Where an alert caused by a message of source `partition` goes; None (the key's partition)
+        when the alert topic's partition count could not be read."""
         return None if self._alert_partitions is None else partition % self._alert_partitions
 
     async def read_back(self, partition: int, first_written_ms: int) -> None:
-        """Before the first article read from `partition` since it was assigned (written at
-        `first_written_ms`), learn the alerts sent to its alert partition since then."""
+        """Before the first message read from `partition` since it was assigned (written at
+        `first_written_ms`, or earlier), learn the alerts sent to its alert partition since then."""
         if partition in self._read:
             return
         self._read.add(partition)
@@ -133,17 +135,19 @@ class SentAlerts:
             values, count = await asyncio.to_thread(read_partition_since, self._settings, self._topic, partition, since)
         except (KafkaError, OSError) as exc:  # TimeoutError is an OSError
             log.warning(
-                "could not read back the alerts of enriched partition %d (%s): a version sent "
+                "could not read back the alerts of source partition %d (%s): an alert sent "
                 "before a crash may be sent again",
                 partition,
                 exc,
             )
             return
         self._alert_partitions = count
-        self._sent[partition] = newest_by_story(parse_alerts(values))
+        alerts = parse_alerts(values)
+        self._sent[partition] = newest_by_story(alerts)
+        self._sent_ids[partition] = {alert.alert_id for alert in alerts}
         if values:
             log.info(
-                "read back %d alert message(s) of %s/%d sent since the partition's first article",
+                "read back %d alert message(s) of %s/%d sent since the partition's first message",
                 len(values),
                 self._topic,
                 partition % count,
@@ -154,6 +158,10 @@ class SentAlerts:
         sent = self._sent.get(partition, {}).get(story_id)
         return in_table if not sent else newer_of(in_table, sent)
 
+    def was_sent(self, partition: int, alert_id: str) -> bool:
+        """An alert of that id was read back: for an alert with one version only (a spike)."""
+        return alert_id in self._sent_ids.get(partition, ())
+
     def recorded(self, partition: int, story_id: str) -> None:
         """The table now holds what was read back for the story."""
         self._sent.get(partition, {}).pop(story_id, None)
@@ -163,6 +171,7 @@ class SentAlerts:
         for partition in partitions:
             self._read.discard(partition)
             self._sent.pop(partition, None)
+            self._sent_ids.pop(partition, None)
 
     def on_revoked(self, enriched_topic: str) -> Any:
         async def forget_revoked(sender: Any, revoked: Iterable[TopicPartition], **_: Any) -> None:

@@ -18,6 +18,12 @@ A mention's time is when newsmon first saw the article (its ingest time, else th
 message's time), written as the mention message's timestamp: the window an article counts in is
 the same when the article is processed again. A spike also goes to news.alerts as a `spike` alert
 (alerts/spike_alerts.py), its id from the key and the window.
+
+The counts are written before the spike is sent, but a table write reaches its changelog later, through
+the producer's buffer: a SIGKILL in between makes the restarted worker count the mention again and
+fire again. So a spike alert goes to the news.alerts partition of its mention's partition, and a
+worker taking a partition first reads back the alerts written there (stream/sent_alerts.py): a spike
+whose alert is there was sent, and neither its record nor its alert goes out again.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from newsmon.spikes.detect import SpikeRule, WindowCounts, observe, spike_messag
 from newsmon.spikes.keys import mentions_of
 from newsmon.stream.agents import Worker, position_of
 from newsmon.stream.expiry import key_partition
+from newsmon.stream.sent_alerts import SentAlerts
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +124,8 @@ def register_spikes(
 ) -> None:
     m, rule = worker.metrics, SpikeRule.from_settings(worker.settings)
     counts = spike_counts_table(app, worker.settings.topic_partitions, rule)
+    sent_alerts = SentAlerts(worker.settings, alerts.get_topic_name())
+    app.on_partitions_revoked.connect(sent_alerts.on_revoked(mentions.get_topic_name()))
 
     @app.agent(enriched, name="mentions")
     async def mention(stream: faust.StreamT[bytes]) -> None:
@@ -137,6 +146,9 @@ def register_spikes(
     @app.agent(mentions, name="spikes")
     async def spike(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
+            partition = event.message.partition
+            # A mention's timestamp is its article's ingest time: at or before any spike it caused.
+            await sent_alerts.read_back(partition, int((event.message.timestamp or 0) * 1000))
             try:
                 record = Mention.model_validate_json(event.value)
                 window = counts[record.key]
@@ -147,10 +159,17 @@ def register_spikes(
                 counts[record.key] = seen.state.to_json()
                 if seen.fires:
                     found = spike_record(record, seen, rule, rule.window_start(event.message.timestamp))
+                    alert = spike_alert(found, iso_from_epoch(time.time()))
+                    if sent_alerts.was_sent(partition, alert.alert_id):
+                        log.info("spike %s was sent before a restart: not sent again", found.key)
+                        continue
                     await spikes.send(key=spike_message_key(found), value=encode(found))
                     m.spikes.labels(kind=found.kind).inc()
-                    alert = spike_alert(found, iso_from_epoch(time.time()))
-                    await alerts.send(key=alert.alert_id.encode(), value=encode(alert))
+                    await alerts.send(
+                        key=alert.alert_id.encode(),
+                        value=encode(alert),
+                        partition=sent_alerts.alert_partition(partition),
+                    )
                     m.alerts.labels(rule=alert.rule, severity=alert.severity).inc()
                     log.info(
                         "spike: %s (%s) %d articles, baseline %.2f",
