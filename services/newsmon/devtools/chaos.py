@@ -77,7 +77,7 @@ def dead_letter_article_id(record: dict[str, Any]) -> str:
 
 
 def repeated_alerts(outcome: Outcome) -> list[str]:
-    """ "<rule> v<version> <alert id> x<messages>" of each alert version sent more than once."""
+    """Each alert version sent more than once, as '<rule> v<version> <alert id> x<messages>'."""
     repeated = []
     for (alert_id, content), n in outcome.alerts.items():
         if n > 1:
