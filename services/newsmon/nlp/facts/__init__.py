@@ -21,8 +21,13 @@ en, "1 200" in fr; "2,5" is never a count), or words, several ("dua puluh satu",
 A lower-bound cue (setidaknya, at least) marks only the number it directly precedes: in
 "at least two killed and 13 injured" the 13 is read as given. Reporters repeat the cue when they
 mean it for both figures, and the alert must not claim a bound the text does not state.
+Approximate counts are the least number they imply, always as a lower bound: "dozens" at least 24,
+"puluhan" and "des dizaines" at least 20, "hundreds" and "ratusan" at least 200, "belasan" at least
+11, "une vingtaine" (about twenty) 20; the alert's largest figure lets a larger exact one win.
+Ages between a subject and its verb are read past ("Two men, aged 25 and 30, were killed", "Dua
+warga berusia 40 tahun tewas", "Zwei Männer (25 und 30) wurden getötet": ages.py) and are no counts.
 Numbers next to a unit, a month, an age or a percent sign are never counts ("the 1500 block",
-"Channel 12", "3 yr old"), nor is a number that a singular verb or "a" follows ("12 was shot"), and
+"Channel 12", "3 yr old", "Oct. 18"), nor is a number that a singular verb or "a" follows ("12 was shot"), and
 sentences that name a bare year are background ("the 2023 quake killed more than 50,000"), not this
 event; a year inside a full date ("Posted: Friday, June 26, 2015") is a dateline and is not.
 
@@ -48,5 +53,5 @@ Gun Violence Archive) do.
 
 Modules, each importing only the ones after it: extractor (the component, and the number ... kind,
 causative and toll shapes), victims and people (the victim rules), weapons, numbers (numbers, and
-whether one is a count), rules (the data of facts.json) and phrase_table.
+whether one is a count), ages (age phrases), rules (the data of facts.json) and phrase_table.
 """

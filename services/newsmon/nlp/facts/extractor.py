@@ -43,7 +43,11 @@ class FactReader:
         self.rules = rules
         self.numbers = NumberReader(rules)
         self.weapons = WeaponReader(rules)
-        self.victims = VictimReader(rules.victims, rules.lower_bound_cues) if rules.victims is not None else None
+        self.victims = (
+            VictimReader(rules.victims, rules.lower_bound_cues, self.numbers.skip_age)
+            if rules.victims is not None
+            else None
+        )
 
     def extract(self, doc: Doc) -> list[Fact]:
         view = token_view(doc)
@@ -131,6 +135,11 @@ class FactReader:
                 if self.victims is not None and self.victims.counts_agents(lower, numbers, number.end, k, end):
                     return None  # "two men shot a woman"
                 return kind, end
+            past_age = self.numbers.skip_age(lower, k)
+            if past_age > k:  # "Two men, aged 25 and 30, were killed", "Dua warga berusia 40 tahun tewas"
+                gap += 1
+                k = past_age
+                continue
             if k in numbers or not is_word[k] or lower[k] in r.clause_breakers:
                 return None
             if number.value != 1 and lower[k] in r.singular_words:

@@ -4,15 +4,21 @@ subject before "was"."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from newsmon.nlp.facts.numbers import Number
 from newsmon.nlp.facts.rules import CLAUSE_END, HYPHENS, SENTENCE_END, VictimRules
+
+# the token after an age phrase at a token, that token where none starts (NumberReader.skip_age)
+SkipAge = Callable[[list[str], int], int]
 
 
 class PersonReader:
     """Person phrases by the victim rules of a language."""
 
-    def __init__(self, rules: VictimRules) -> None:
+    def __init__(self, rules: VictimRules, skip_age: SkipAge) -> None:
         self.rules = rules
+        self.skip_age = skip_age
 
     def someone_before(self, lower: list[str], text: list[str], i: int) -> bool:
         """The subject of "was" at i may be a person: a name, a person noun, a pronoun, an age, "who"
@@ -205,7 +211,11 @@ class PersonReader:
         return word == "," or word in self.rules.list_joiners
 
     def skip_apposition(self, lower: list[str], end: int) -> int:
-        """ "A man, 23, was shot", "The victim, identified as John Smith, died": skip the aside."""
+        """ "A man, 23, was shot", "The victim, identified as John Smith, died", "Two men aged 25 and
+        30 were killed", "Three men, 19, 20 and 25, were shot": skip the aside or the age."""
+        past_age = self.skip_age(lower, end)
+        if past_age > end:
+            return past_age
         if end < len(lower) and lower[end] == ",":
             for k in range(end + 1, min(len(lower), end + 9)):
                 if lower[k] == ",":

@@ -74,6 +74,36 @@ def _grouped_digits(separators: list[str]) -> re.Pattern[str]:
 
 
 @dataclass(frozen=True)
+class AgeRules:
+    """The words of age phrases ("aged 25 and 30", "berusia 40 tahun", "âgés de 25 ans"): see ages.py."""
+
+    leads: PhraseTable[bool]
+    weak_leads: PhraseTable[bool]  # an age only with a unit after the numbers ("de 25 ans")
+    units: PhraseTable[bool]
+    tails: PhraseTable[bool]  # "old" in "25 years old": where a language has them, a unit alone is no age
+    joiners: frozenset[str]
+
+    @property
+    def lead_starts(self) -> frozenset[str]:
+        """First words of the leads, and "(": age phrases that do not start with a number."""
+        cached: frozenset[str] | None = self.__dict__.get("_lead_starts")
+        if cached is None:
+            cached = frozenset({"(", *(p[0] for table in (self.leads, self.weak_leads) for p in table.values)})
+            object.__setattr__(self, "_lead_starts", cached)
+        return cached
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any], tokenize: Tokenize) -> AgeRules:
+        return cls(
+            leads=_phrase_set(data["leads"], tokenize),
+            weak_leads=_phrase_set(data.get("weak_leads", []), tokenize),
+            units=_phrase_set(data["units"], tokenize),
+            tails=_phrase_set(data.get("tails", []), tokenize),
+            joiners=frozenset(data["joiners"]),
+        )
+
+
+@dataclass(frozen=True)
 class FactRules:
     number_words: PhraseTable[int]
     multipliers: dict[str, Multiplier]
@@ -93,6 +123,7 @@ class FactRules:
     months: frozenset[str] = frozenset()
     singular_words: frozenset[str] = frozenset()
     victims: VictimRules | None = None
+    ages: AgeRules | None = None
     # numbers: see NumberReader and _Sum (numbers.py)
     articles: frozenset[str] = frozenset()
     number_connectors: frozenset[str] = frozenset()
@@ -166,6 +197,7 @@ class FactRules:
             months=frozenset(data.get("months", [])),
             singular_words=frozenset(data.get("singular_words", [])),
             victims=VictimRules.from_data(data["victims"], tokenize) if "victims" in data else None,
+            ages=AgeRules.from_data(data["ages"], tokenize) if "ages" in data else None,
             articles=frozenset(data.get("articles", [])),
             number_connectors=frozenset(data.get("number_connectors", [])),
             compound_pieces=_compound_pieces(data),
