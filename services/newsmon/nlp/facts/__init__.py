@@ -29,7 +29,9 @@ warga berusia 40 tahun tewas", "Zwei Männer (25 und 30) wurden getötet": ages.
 Numbers next to a unit, a month, an age or a percent sign are never counts ("the 1500 block",
 "Channel 12", "3 yr old", "Oct. 18"), nor is a number that a singular verb or "a" follows ("12 was shot"), and
 sentences that name a bare year are background ("the 2023 quake killed more than 50,000"), not this
-event; a year inside a full date ("Posted: Friday, June 26, 2015") is a dateline and is not.
+event; a year inside a full date ("Posted: Friday, June 26, 2015") is a dateline and is not. So are
+sentences with a background cue of the language: a span of time ("this year", "last summer",
+"tahun lalu") or events apart ("in separate shootings", "insiden terpisah"), whose counts are totals.
 
 Victims (the "victims" entry of a language): most casualty reports count people with words, not
 digits, and these rules read them:
@@ -38,7 +40,9 @@ digits, and these rules read them:
   was predicate          "Jonas Pike, 23, was pronounced dead": "was" before a casualty verb is one
                          person whoever the subject ("nobody was hurt" and "was not hurt" are not)
   verb person            "police shot and killed a man", "killing Jane Doe and John Roe" (2),
-                         "found a man suffering from a gunshot wound", "sent five people to the hospital"
+                         "killing his wife and their four children" (5), "killed four classmates and
+                         himself" (5), "found a man suffering from a gunshot wound", "sent five
+                         people to the hospital"
   event                  "the fatal shooting of ..." (one death), "before taking his own life"
 Passive verbs need an auxiliary: "a man was shot" is a victim, "a man shot ..." the shooter, and a
 number that a verb with an object follows counts the agents ("two men shot a woman": 1 injured).

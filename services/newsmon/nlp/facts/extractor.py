@@ -65,7 +65,10 @@ class FactReader:
 
         def add(*facts: Found) -> None:
             for fact in facts:
-                found.setdefault((fact.kind, fact.number.start), fact)
+                # two readings of one number: the larger took in more of a list ("killed four classmates and himself")
+                held = found.get((fact.kind, fact.number.start))
+                if held is None or fact.number.value > held.number.value:
+                    found[(fact.kind, fact.number.start)] = fact
 
         for number in numbers.values():
             weapon_counts = self.weapons.counts_at(lower, numbers, ends, number, weapon_ends)
@@ -95,7 +98,7 @@ class FactReader:
         if self.victims is not None:
             people, selves = self.victims.read(lower, view.text, numbers)
             add(*people)
-        background = self.numbers.sentences_with_a_year(lower, view.sent_start)
+        background = self.numbers.background_sentences(lower, view.sent_start)
         sentence_of = sentence_index(view.sent_start)
         kept = [f for f in found.values() if sentence_of[f.number.start] not in background]
         if self.victims is not None:

@@ -314,6 +314,18 @@ class NumberReader:
                 return False
         return False
 
+    def background_sentences(self, lower: list[str], sent_start: list[bool]) -> set[int]:
+        """Sentences about other events than this one: those with a bare year, and those with a
+        background cue (a span of time, "this year", "last summer"; events apart, "in separate
+        shootings"; links to other stories, "Related stories"), whose counts are totals or history."""
+        background = self.sentences_with_a_year(lower, sent_start)
+        cues = self.rules.background_cues
+        starts = cues.first_words
+        if starts:
+            sentence_of = sentence_index(sent_start)
+            background.update(sentence_of[i] for i, word in enumerate(lower) if word in starts and cues.at(lower, i))
+        return background
+
     def sentences_with_a_year(self, lower: list[str], sent_start: list[bool]) -> set[int]:
         sentence_of = sentence_index(sent_start)
         years: set[int] = set()

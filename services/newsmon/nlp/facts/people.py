@@ -132,6 +132,10 @@ class PersonReader:
             total += more[0].value
             vague = vague or more[0].vague
             end = more[1]
+        k = end + 1 if end < len(lower) and lower[end] in self.rules.list_joiners else end
+        k += 1 if k < len(lower) and lower[k] in self.rules.fillers else 0  # "and then himself"
+        if k > end and k < len(lower) and lower[k] in self.rules.self_pronouns:
+            total, end = total + 1, k + 1  # "killed four classmates and himself": five dead
         return Number(number.start, number.end if total == number.value else end, total, vague), end
 
     def _bare_person(self, lower: list[str], numbers: dict[int, Number], i: int) -> tuple[Number, int] | None:
@@ -151,9 +155,10 @@ class PersonReader:
         n = len(lower)
         if i >= n:  # a phrase cut off by the end of the text: "... shot a man, and"
             return None
-        if i in numbers:
-            number = numbers[i]
-            count, j = number.value, number.end
+        owner = lower[i] in v.possessives and i + 1 in numbers
+        if i in numbers or owner:
+            number = numbers[i + 1] if owner else numbers[i]
+            count, j = number.value, number.end  # "his two sons": the number counts
             if j + 1 < n and lower[j] in v.partitive_prepositions and lower[j + 1] in v.partitive_pronouns:
                 return number, j + 2  # "two of them"
             if j + 1 < n and lower[j] in v.partitive_prepositions and lower[j + 1] in v.definite_articles:

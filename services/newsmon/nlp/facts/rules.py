@@ -124,6 +124,7 @@ class FactRules:
     singular_words: frozenset[str] = frozenset()
     victims: VictimRules | None = None
     ages: AgeRules | None = None
+    background_cues: PhraseTable[bool] = field(default_factory=lambda: PhraseTable({}))
     # numbers: see NumberReader and _Sum (numbers.py)
     articles: frozenset[str] = frozenset()
     number_connectors: frozenset[str] = frozenset()
@@ -198,6 +199,7 @@ class FactRules:
             singular_words=frozenset(data.get("singular_words", [])),
             victims=VictimRules.from_data(data["victims"], tokenize) if "victims" in data else None,
             ages=AgeRules.from_data(data["ages"], tokenize) if "ages" in data else None,
+            background_cues=_phrase_set(data.get("background_cues", []), tokenize),
             articles=frozenset(data.get("articles", [])),
             number_connectors=frozenset(data.get("number_connectors", [])),
             compound_pieces=_compound_pieces(data),
@@ -226,6 +228,7 @@ class VictimRules:
     whose fate the phrase does not tell; see VictimReader.settle."""
 
     determiners: PhraseTable[int]
+    possessives: frozenset[str]  # before a number, which counts: "his two sons", "their four children"
     standalone: PhraseTable[int]
     singular_nouns: frozenset[str]
     plural_nouns: frozenset[str]
@@ -282,7 +285,7 @@ class VictimRules:
                 self.intransitive,
             )
             words = {phrase[0] for table in tables for phrase in table.values}
-            words |= self.singular_nouns | set(self.subject_pronouns) | self.singular_auxiliaries
+            words |= self.singular_nouns | set(self.subject_pronouns) | self.singular_auxiliaries | self.possessives
             cached = frozenset(words)
             object.__setattr__(self, "_triggers", cached)
         return cached
@@ -291,6 +294,7 @@ class VictimRules:
     def from_data(cls, data: dict[str, Any], tokenize: Tokenize) -> VictimRules:
         return cls(
             determiners=_value_table(data["determiners"], tokenize),
+            possessives=frozenset(data.get("possessives", [])),
             standalone=_value_table(data["standalone"], tokenize),
             singular_nouns=frozenset(data["singular_nouns"]),
             plural_nouns=frozenset(data["plural_nouns"]),
