@@ -51,21 +51,25 @@ class Alertmanager:
             return json.load(r)
 
     def wait_for(self, what: str, check, timeout: float = 30.0):
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.process.poll() is not None:
-                pytest.fail(f"alertmanager exited ({self.process.returncode}) while waiting for {what}:\n"
-                            f"{self.log.read_text()[-3000:]}", pytrace=False)
-            try:
-                result = check()
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                result = None
-            if result:
-                return result
-            if time.monotonic() > deadline:
-                pytest.fail(f"timed out waiting for {what}; alertmanager log:\n{self.log.read_text()[-3000:]}",
-                            pytrace=False)
-            time.sleep(0.2)
+        return wait_for_server("alertmanager", self.process, self.log, what, check, time.monotonic() + timeout)
+
+
+def wait_for_server(name: str, process: subprocess.Popen, log: Path, what: str, check, deadline: float):
+    """Poll check() until it returns something truthy; fail with the server's log if the server exits
+    or the deadline passes. A server not answering yet counts as not yet."""
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"{name} exited ({process.returncode}) while waiting for {what}:\n"
+                        f"{log.read_text()[-3000:]}", pytrace=False)
+        try:
+            result = check()
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            result = None
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}; {name} log:\n{log.read_text()[-3000:]}", pytrace=False)
+        time.sleep(0.2)
 
 
 # Routes nowhere: the tests read the API, not notifications.

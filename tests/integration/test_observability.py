@@ -34,6 +34,7 @@ from faust.types.tuples import Message
 from prometheus_client import CollectorRegistry, start_http_server
 
 from newsmon.metrics import STAGES, FeedMetrics, Metrics
+from sink_servers import wait_for_server
 
 REPO = Path(__file__).resolve().parents[2]
 PROMETHEUS_DIR = REPO / "deploy" / "prometheus"
@@ -320,21 +321,7 @@ class Prometheus:
         return self.get("/api/v1/query", query=expr)
 
     def wait_for(self, what: str, check, deadline: float):
-        """Poll check() until it returns something truthy; fail with the prometheus log at the deadline."""
-        while True:
-            if self.process.poll() is not None:
-                pytest.fail(f"prometheus exited ({self.process.returncode}) while waiting for {what}:\n"
-                            f"{self.log.read_text()[-3000:]}", pytrace=False)
-            try:
-                result = check()
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                result = None
-            if result:
-                return result
-            if time.monotonic() > deadline:
-                pytest.fail(f"timed out waiting for {what}; prometheus log:\n{self.log.read_text()[-3000:]}",
-                            pytrace=False)
-            time.sleep(0.2)
+        return wait_for_server("prometheus", self.process, self.log, what, check, deadline)
 
 
 def render_config(exporter_port: int, sources_port: int) -> dict:
