@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from newsmon.nlp.facts.phrase_table import PhraseTable
@@ -73,6 +74,11 @@ def _grouped_digits(separators: list[str]) -> re.Pattern[str]:
     return re.compile(rf"^[1-9]\d{{0,2}}(?:[{marks}]\d{{3}})+$") if marks else re.compile(r"(?!)")
 
 
+def first_words(*tables: PhraseTable[Any]) -> frozenset[str]:
+    """The words the tables' phrases start with: a token that is none of them starts no phrase."""
+    return frozenset(phrase[0] for table in tables for phrase in table.values)
+
+
 @dataclass(frozen=True)
 class AgeRules:
     """The words of age phrases ("aged 25 and 30", "berusia 40 tahun", "âgés de 25 ans"): see ages.py."""
@@ -83,14 +89,10 @@ class AgeRules:
     tails: PhraseTable[bool]  # "old" in "25 years old": where a language has them, a unit alone is no age
     joiners: frozenset[str]
 
-    @property
+    @cached_property
     def lead_starts(self) -> frozenset[str]:
         """First words of the leads, and "(": age phrases that do not start with a number."""
-        cached: frozenset[str] | None = self.__dict__.get("_lead_starts")
-        if cached is None:
-            cached = frozenset({"(", *(p[0] for table in (self.leads, self.weak_leads) for p in table.values)})
-            object.__setattr__(self, "_lead_starts", cached)
-        return cached
+        return first_words(self.leads, self.weak_leads) | {"("}
 
     @classmethod
     def from_data(cls, data: dict[str, Any], tokenize: Tokenize) -> AgeRules:
@@ -145,22 +147,15 @@ class FactRules:
     qualifier_window: int = 4
     partitive_links: frozenset[str] = frozenset()
 
-    @property
+    @cached_property
     def verb_starts(self) -> frozenset[str]:
         """First words of the causatives and tolls: the loop over tokens skips all others."""
-        return self._first_words("_verb_starts", (self.causatives, self.tolls))
+        return first_words(self.causatives, self.tolls)
 
-    @property
+    @cached_property
     def number_starts(self) -> frozenset[str]:
         """First words of written numbers (tokens starting with a digit are tried as well)."""
-        return self._first_words("_number_starts", (self.number_words, self.vague_numbers))
-
-    def _first_words(self, key: str, tables: tuple[PhraseTable[Any], ...]) -> frozenset[str]:
-        cached: frozenset[str] | None = self.__dict__.get(key)
-        if cached is None:
-            cached = frozenset(phrase[0] for table in tables for phrase in table.values)
-            object.__setattr__(self, key, cached)
-        return cached
+        return first_words(self.number_words, self.vague_numbers)
 
     def weapon_at(self, lower: list[str], k: int) -> tuple[int, str] | None:
         """A weapon word at token k, or a compound ending in one ("Kampfdrohnen", "Shahed-Drohnen")."""
@@ -270,25 +265,19 @@ class VictimRules:
     relatives: frozenset[str]
     suicides: PhraseTable[bool]
 
-    @property
+    @cached_property
     def triggers(self) -> frozenset[str]:
         """First words of every rule that starts at a token: the others are skipped at once."""
-        cached: frozenset[str] | None = self.__dict__.get("_triggers")
-        if cached is None:
-            tables = (
-                self.determiners,
-                self.standalone,
-                self.events,
-                self.suicides,
-                self.finding_verbs,
-                self.object_verbs,
-                self.intransitive,
-            )
-            words = {phrase[0] for table in tables for phrase in table.values}
-            words |= self.singular_nouns | set(self.subject_pronouns) | self.singular_auxiliaries | self.possessives
-            cached = frozenset(words)
-            object.__setattr__(self, "_triggers", cached)
-        return cached
+        tables = first_words(
+            self.determiners,
+            self.standalone,
+            self.events,
+            self.suicides,
+            self.finding_verbs,
+            self.object_verbs,
+            self.intransitive,
+        )
+        return tables | self.singular_nouns | set(self.subject_pronouns) | self.singular_auxiliaries | self.possessives
 
     @classmethod
     def from_data(cls, data: dict[str, Any], tokenize: Tokenize) -> VictimRules:
