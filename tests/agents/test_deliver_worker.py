@@ -88,7 +88,9 @@ def test_a_webhook_that_never_answers_dead_letters_its_alerts_and_the_worker_goe
             for message in messages:
                 record = assert_valid(topics.DEADLETTER, message.value)
                 original = base64.b64decode(record["original_base64"])
-                if original in values or original == bad:
+                # Only the webhook's: on a loaded machine Alertmanager too may miss the short timeout
+                # now and then (its alerts are re-posted from the table, checked below).
+                if (original in values and record["error"].startswith("webhook:")) or original == bad:
                     found[original] = record
             return found if len(found) == 4 else None
 

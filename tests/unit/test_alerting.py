@@ -1,9 +1,11 @@
 from support import assert_valid
 
 from newsmon import topics
-from newsmon.alerts.content import alert_id, largest
+from newsmon.alerts.content import alert_id
 from newsmon.alerts.rules import evaluate
+from newsmon.alerts.view import event_view_from_article
 from newsmon.records import Count, EnrichedArticle, Entity, Fact, Place, Topic
+from newsmon.stories.matching import reported_count
 
 TEXT = "At least 3 people were killed and 20 injured when shells hit Kharkiv, Ukraine, said Ihor Terekhov."
 KHARKIV = Place(geonameid=706483, name="Kharkiv", country_code="UA", latitude=49.98, longitude=36.25, feature="city")
@@ -81,10 +83,14 @@ def test_alerting_casualties_whatever_the_topic_but_not_in_sport():
     assert alert.headline.endswith("(disaster, accident and emergency incident)")
 
 
-def test_alerting_largest_figure_wins():
-    facts = [fact("killed", "3", 3), fact("killed", "At least 3 people were killed", 3, True), fact("injured", "20", 20)]
-    assert largest(facts, "killed") == Count(number=3, lower_bound=True)
-    assert largest(facts, "missing") is None
+def test_alerting_largest_figure_wins_and_an_exact_one_before_at_least_at_an_equal_number():
+    facts = [fact("killed", "2", 2), fact("killed", "At least 3 people were killed", 3, True), fact("killed", "3", 3),
+             fact("injured", "20", 20)]
+    assert reported_count(facts, "killed") == Count(number=3, lower_bound=False)
+    assert reported_count(facts[:2], "killed") == Count(number=3, lower_bound=True)
+    assert reported_count(facts, "missing") is None
+    view = event_view_from_article(article(facts=facts))
+    assert {(f.kind, f.number, f.lower_bound) for f in view.facts} == {("killed", 3, False), ("injured", 20, False)}
 
 
 def test_alerting_severity_scale():

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter as Tally
-from collections.abc import Iterable
 
-from newsmon.records import AlertPlace, Count, EnrichedArticle, Fact, Severity, Topic
+from newsmon.records import AlertPlace, Count, EnrichedArticle, Severity, Topic
 
 HEADLINE_PLACES = 2
 
@@ -14,15 +13,6 @@ HEADLINE_PLACES = 2
 def alert_id(rule: str, article_id: str) -> str:
     """Stable, so a re-processed article updates its alert in the compacted topic."""
     return hashlib.blake2b(f"{rule}\x00{article_id}".encode(), digest_size=12).hexdigest()
-
-
-def largest(facts: Iterable[Fact], kind: str) -> Count | None:
-    """The largest figure reported for a kind: later paragraphs often repeat smaller partial counts."""
-    matching = [f for f in facts if f.kind == kind]
-    if not matching:
-        return None
-    best = max(matching, key=lambda f: (f.number, f.lower_bound))
-    return Count(number=best.number, lower_bound=best.lower_bound)
 
 
 def alert_places(article: EnrichedArticle) -> list[AlertPlace]:

@@ -73,11 +73,12 @@ class EventView:
 
 
 def best_facts(facts: Iterable[ViewFact]) -> tuple[ViewFact, ...]:
-    """The largest figure per kind: later paragraphs often repeat smaller partial counts."""
+    """The largest figure per kind (later paragraphs often repeat smaller partial counts), exact
+    before "at least" at an equal number, as the story counts an article's figure."""
     best: dict[str, ViewFact] = {}
     for fact in facts:
         held = best.get(fact.kind)
-        if held is None or (fact.number, fact.lower_bound) > (held.number, held.lower_bound):
+        if held is None or (fact.number, not fact.lower_bound) > (held.number, not held.lower_bound):
             best[fact.kind] = fact
     return tuple(best.values())
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import newsmon.nlp.facts.extractor  # noqa: F401  (registers the newsmon_facts factory)
 import pytest
-from newsmon.alerts.content import largest
+from newsmon.stories.matching import reported_count
 from newsmon.nlp.enricher import build_pipeline
 
 LANGUAGES = ("en", "id", "fr", "de", "es")
@@ -24,7 +24,7 @@ def summary(nlp, text):
 def alert_figures(nlp, text):
     """(killed, injured) as the alert reports them: the largest figure of each kind, 0 for none."""
     facts = nlp(text)._.newsmon_facts
-    return tuple((c.number if (c := largest(facts, kind)) else 0) for kind in ("killed", "injured"))
+    return tuple((c.number if (c := reported_count(facts, kind)) else 0) for kind in ("killed", "injured"))
 
 
 # -- approximate counts ----------------------------------------------------------------------------
@@ -91,7 +91,7 @@ def test_approximate_counts_of_things_are_no_facts(pipelines, lang, text):
     ],
 )
 def test_an_approximate_count_never_beats_a_larger_exact_figure(pipelines, lang, text, expected):
-    injured = largest(pipelines[lang](text)._.newsmon_facts, "injured")
+    injured = reported_count(pipelines[lang](text)._.newsmon_facts, "injured")
     assert injured is not None
     assert (injured.number, injured.lower_bound) == expected
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import newsmon.nlp.facts.extractor  # noqa: F401  (registers the newsmon_facts factory)
 import pytest
-from newsmon.alerts.content import largest
+from newsmon.stories.matching import reported_count
 from newsmon.nlp.enricher import build_pipeline
 
 LANGUAGES = ("en", "id", "fr", "de", "es")
@@ -20,7 +20,7 @@ def pipelines():
 def alert_figures(nlp, text):
     """(killed, injured) as the alert reports them: the largest figure of each kind, 0 for none."""
     facts = nlp(text)._.newsmon_facts
-    return tuple((c.number if (c := largest(facts, kind)) else 0) for kind in ("killed", "injured"))
+    return tuple((c.number if (c := reported_count(facts, kind)) else 0) for kind in ("killed", "injured"))
 
 
 @pytest.mark.parametrize(
