@@ -143,14 +143,12 @@ def test_an_alert_still_being_delivered_is_never_committed_past(deliver_settings
     """A webhook that hangs holds an alert in delivery while a later message of its partition (a
     tombstone) is done at once: the commit stays before the alert, so a worker killed then delivers
     it after its restart."""
-    from newsmon.settings import Settings
-
     monkeypatch.setenv("NEWSMON_KAFKA_SESSION_TIMEOUT_SECONDS", "10")  # the killed worker's partitions move on soon
     settings = deliver_settings.model_copy(update={
         "alertmanager_url": None, "delivery_attempts": 1, "delivery_timeout_seconds": 60.0})
     receiver.answers = [HANG, 200]
     alert = make_alert()
-    group = f"{Settings().worker_id}-deliver"  # the worker's group: its id comes from the environment
+    group = f"{deliver_settings.worker_id}-deliver"
     with worker_process(settings, stage="deliver") as process:
         [value] = publish_alerts(settings, [alert])
         wait_until("the webhook call", lambda: receiver.received)

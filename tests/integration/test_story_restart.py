@@ -68,6 +68,10 @@ def enriched_all_committed(settings: Settings) -> bool:
     return bool(committed) and all(committed[tp] >= end for tp, end in ends.items())
 
 
+def missing_from(latest: dict[str, dict], ids: set[str]) -> set[str]:
+    return ids - {i for r in latest.values() for i in r["article_ids"]}
+
+
 def names_in(latest: dict[str, dict], tag: str) -> set[frozenset[str]]:
     return {frozenset(i.removeprefix(f"{tag}-") for i in r["article_ids"]) for r in latest.values()}
 
@@ -96,9 +100,15 @@ def test_stories_continue_after_the_worker_is_killed(broker_factory, tmp_path: P
 
     produce(settings, topics.RAW, [orjson.dumps(a) for a in rest])
     with running_worker(settings):
-        after = latest_stories(settings, ids, lambda latest: sum(r["article_count"] for r in latest.values())
-                               == len(ids), timeout=300)
+        after = latest_stories(settings, ids, lambda latest: not missing_from(latest, ids), timeout=300)
+        if missing := missing_from(after, ids):
+            letters = [m.value.decode(errors="replace")[:300] for m in consume(settings, topics.DEADLETTER,
+                       lambda ms: False, timeout=5) if any(i.encode() in m.value for i in missing)]
+            log = (settings.data_dir / "worker.log").read_text(errors="replace")[-3000:]
+            pytest.fail(f"in no story after 300 s: {sorted(missing)}; their dead letters: {letters}; "
+                        f"worker log:\n{log}")
     assert names_in(after, tag) == {frozenset(names) for names in EXPECTED_STORIES.values()}
+    assert all(r["article_count"] == len(r["article_ids"]) for r in after.values()), "an article counted twice"
     assert set(before) <= set(after), "the stories begun before the kill keep their ids"
     assert after[odesa_id]["article_count"] == len(EXPECTED_STORIES["odesa"])
 

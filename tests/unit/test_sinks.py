@@ -176,6 +176,12 @@ def test_run_hands_the_sink_settings_to_the_worker(monkeypatch):
     assert "NEWSMON_WEBHOOK_URL" not in env  # these settings have none: an inherited one must not mix in
 
 
+def test_run_hands_the_worker_id_to_the_worker(monkeypatch):
+    monkeypatch.setenv("NEWSMON_WORKER_ID", "inherited")
+    # The child's consumer groups and changelog topics are named after it: they must be these settings'.
+    assert settings_env(Settings(worker_id="newsmon-test-1"))["NEWSMON_WORKER_ID"] == "newsmon-test-1"
+
+
 def test_parse_counts_reads_the_deliveries_run_once_waits_for():
     registry = CollectorRegistry()
     metrics = Metrics(registry, rules=("casualties",))

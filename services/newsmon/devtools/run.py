@@ -180,6 +180,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
             "NEWSMON_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
             "NEWSMON_WEB_PORT": str(settings.web_port),
             "NEWSMON_DATA_DIR": str(settings.data_dir),
+            "NEWSMON_WORKER_ID": settings.worker_id,  # its consumer groups and changelog topics
         }
     )
     # The child connects and delivers as these settings do: an inherited variable must not mix in.
