@@ -1,10 +1,12 @@
 """`make bench` (`newsmon bench`): the whole pipeline on a real broker against the same code in a bare loop.
 
-Both runs process the same generated articles in this one process's run, so the ratio
-pipeline/baseline says what Kafka, Faust and the hops cost, whatever the machine's speed."""
+Both runs process the same generated articles in this one process's run, with the same number of
+NLP processes (NEWSMON_NLP_PROCESSES, by default one per core), so the ratio pipeline/baseline says
+what Kafka, Faust and the hops cost, whatever the machine's speed."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import statistics
 import sys
@@ -24,7 +26,7 @@ from newsmon.analyze import batched
 from newsmon.clock import epoch_from_iso
 from newsmon.devtools.bench.articles import make_articles, measure
 from newsmon.devtools.run import broker, worker_process
-from newsmon.enrich.articles import enrich_articles, warm_up
+from newsmon.enrich.pool import NlpPool, start_nlp_pool
 from newsmon.kafka_clients import client_config, create_topics
 from newsmon.nlp.enricher import Enricher
 from newsmon.normalize.article import to_normalized
@@ -56,7 +58,7 @@ def enrichment_per_core(count: int, words: int, settings: Settings) -> dict[str,
 
 
 def process_tree_rss_mib(pid: int) -> float:
-    """Resident memory of a process and its children (the worker and its NLP process)."""
+    """Resident memory of a process and its children (the worker and its NLP processes)."""
     total_kib, pending = 0, [pid]
     while pending:
         current = pending.pop()
@@ -78,27 +80,36 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def baseline(articles: list[dict[str, Any]], settings: Settings) -> dict[str, Any]:
-    """The same normalize, enrich and alert code in a plain loop: no broker, no Faust."""
-    enricher = Enricher(settings)
-    warm_up(enricher)
-    started = time.perf_counter()
-    alerts = 0
-    for batch in batched(articles, settings.nlp_batch_size):
+    """The same normalize, enrich and alert code in a bare loop, no broker, no Faust, with as many
+    NLP processes as the worker (the worker's pool, started and warmed before the clock starts):
+    what the machine can do, for the pipeline to be measured against."""
+    pool = start_nlp_pool(settings)
+    try:
+        return asyncio.run(baseline_run(pool, articles, settings))
+    finally:
+        pool.close()
+
+
+async def baseline_run(pool: NlpPool, articles: list[dict[str, Any]], settings: Settings) -> dict[str, Any]:
+    async def one_batch(batch: list[dict[str, Any]]) -> int:
         normalized = [
             to_normalized(
                 parse_raw(orjson.dumps(a), max_text_bytes=settings.max_text_bytes), ingested_at=None, raw_position=None
             )
             for a in batch
         ]
-        for enriched in enrich_articles(enricher, normalized):
-            if isinstance(enriched, EnrichedArticle):
-                alerts += len(evaluate(enriched))
+        results = await pool.run(normalized)  # waits for a free NLP process: one batch at work in each
+        return sum(len(evaluate(result)) for result in results if isinstance(result, EnrichedArticle))
+
+    started = time.perf_counter()
+    alerts = sum(await asyncio.gather(*(one_batch(b) for b in batched(articles, settings.nlp_batch_size))))
     elapsed = time.perf_counter() - started
     return {
         "articles": len(articles),
         "seconds": round(elapsed, 2),
         "articles_per_s": round(len(articles) / elapsed, 1),
         "alerts": alerts,
+        "nlp_processes": pool.processes,
     }
 
 
@@ -219,12 +230,17 @@ def main(
     )
     print("bench: enrichment alone, one process ...", file=sys.stderr)
     per_core = enrichment_per_core(400, 400, settings)
-    print("bench: baseline (bare in-process loop) ...", file=sys.stderr)
+    print(f"bench: baseline (bare loop, {settings.nlp_processes} NLP processes) ...", file=sys.stderr)
     bare = baseline(burst, settings)
-    print("bench: pipeline (Kafka + Faust worker): a burst, then a steady feed ...", file=sys.stderr)
+    print(
+        f"bench: pipeline (Kafka + Faust worker, {settings.nlp_processes} NLP processes): "
+        "a burst, then a steady feed ...",
+        file=sys.stderr,
+    )
     piped = pipeline(burst, paced, paced_rate, settings, timeout)
     ratio = round(piped["burst"]["articles_per_s"] / bare["articles_per_s"], 3)
     result = {
+        "nlp_processes": settings.nlp_processes,
         "enrichment_articles_per_s_per_core": per_core,
         "baseline": bare,
         "pipeline": piped,
@@ -245,7 +261,8 @@ def main(
             "ingest_to_alert_p99_s",
         ):
             rows.append((f"{label} {key.removeprefix('ingest_to_').removesuffix('_s')} s", "", piped[phase][key]))
-    rows.append(("worker memory (RSS, with NLP process) MiB", "", piped["worker_rss_mib"]))
+    rows.append(("NLP processes", bare["nlp_processes"], settings.nlp_processes))
+    rows.append(("worker memory (RSS, with NLP processes) MiB", "", piped["worker_rss_mib"]))
     print(f"{'':44}{'baseline':>10}{'pipeline':>10}")
     for name, left, right in rows:
         print(f"{name:44}{left!s:>10}{right!s:>10}")
