@@ -143,7 +143,9 @@ def collect(consumer: KafkaConsumer, expected: set[str], timeout: float) -> Coll
         got = False
         for message in consumer:
             got = True
-            record = orjson.loads(message.value)
+            record = orjson.loads(message.value) if message.value is not None else {}  # None: a tombstone
+            if not record.get("ingested_at"):
+                continue  # a spike's alert: no one article's ingest time
             lag = time.time() - epoch_from_iso(record["ingested_at"])
             if message.topic == topics.ENRICHED and record["id"] in expected:
                 enriched[record["id"]] = lag
