@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import statistics
 import sys
 import threading
@@ -24,7 +25,9 @@ from newsmon import topics
 from newsmon.alerts.rules import evaluate
 from newsmon.analyze import batched
 from newsmon.clock import epoch_from_iso
+from newsmon.devtools import local_kafka
 from newsmon.devtools.bench.articles import make_articles, measure
+from newsmon.devtools.bench.cpu import CpuWatch, nlp_children
 from newsmon.devtools.run import broker, worker_process
 from newsmon.enrich.pool import NlpPool, start_nlp_pool
 from newsmon.kafka_clients import client_config, create_topics
@@ -101,6 +104,8 @@ async def baseline_run(pool: NlpPool, articles: list[dict[str, Any]], settings: 
         results = await pool.run(normalized)  # waits for a free NLP process: one batch at work in each
         return sum(len(evaluate(result)) for result in results if isinstance(result, EnrichedArticle))
 
+    cpu = CpuWatch({"bench_main": [os.getpid()], "nlp": nlp_children(os.getpid())})
+    cpu.start()
     started = time.perf_counter()
     alerts = sum(await asyncio.gather(*(one_batch(b) for b in batched(articles, settings.nlp_batch_size))))
     elapsed = time.perf_counter() - started
@@ -110,6 +115,7 @@ async def baseline_run(pool: NlpPool, articles: list[dict[str, Any]], settings: 
         "articles_per_s": round(len(articles) / elapsed, 1),
         "alerts": alerts,
         "nlp_processes": pool.processes,
+        "cpu": cpu.stop(len(articles)),
     }
 
 
@@ -185,10 +191,20 @@ def pipeline(
                 enable_auto_commit=False,
                 consumer_timeout_ms=200,
             )
+            cpu = CpuWatch(
+                {
+                    "worker_main": [worker.pid],
+                    "nlp": nlp_children(worker.pid),
+                    "broker": [pid for pid in [local_kafka.running_pid(live.data_dir / "kafka")] if pid],
+                    "bench_clients": [os.getpid()],
+                }
+            )
+            cpu.start()
             started = time.time()
             publish((Outgoing(a["id"].encode(), orjson.dumps(a), a["id"]) for a in articles), live)
             burst = collect(consumer, {a["id"] for a in articles}, timeout)
             elapsed = burst.last_enriched_at - started
+            burst_cpu = cpu.stop(len(articles))
             worker_rss = process_tree_rss_mib(worker.pid)
             publisher = threading.Thread(target=publish_paced, args=(paced, live, rate))
             publisher.start()
@@ -204,6 +220,7 @@ def pipeline(
             "articles_per_s": round(len(burst.enriched) / elapsed, 1),
             "alerts": len(burst.alerts),
             **latency_summary(burst),
+            "cpu": burst_cpu,
         },
         "paced": {
             "articles": len(paced),
@@ -264,6 +281,9 @@ def main(
         ):
             rows.append((f"{label} {key.removeprefix('ingest_to_').removesuffix('_s')} s", "", piped[phase][key]))
     rows.append(("NLP processes", bare["nlp_processes"], settings.nlp_processes))
+    for key in sorted({*bare["cpu"], *piped["burst"]["cpu"]}, key=lambda k: (k == "machine_busy_share", k)):
+        name = key.replace("_cpu_ms_per_article", " CPU ms/article").replace("_", " ")
+        rows.append((f"{name} (burst)", bare["cpu"].get(key, ""), piped["burst"]["cpu"].get(key, "")))
     rows.append(("worker memory (RSS, with NLP processes) MiB", "", piped["worker_rss_mib"]))
     print(f"{'':44}{'baseline':>10}{'pipeline':>10}")
     for name, left, right in rows:
