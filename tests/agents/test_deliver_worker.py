@@ -126,3 +126,46 @@ def test_a_restarted_worker_re_posts_the_active_alerts_from_its_table(deliver_se
         wait_until("the alert re-posted by the new worker", lambda: active_in(alertmanager, alert), timeout=90)
         assert metric_value(settings, "newsmon_articles_in_total", stage="deliver") == 0
         assert process.poll() is None
+
+
+def committed_offset(settings, group: str, partition: int) -> int | None:
+    from newsmon.kafka_clients import admin_client
+
+    with admin_client(settings) as admin:
+        offsets = admin.list_group_offsets(group)[group]
+    return next((meta.offset for tp, meta in offsets.items()
+                 if tp.topic == topics.ALERTS and tp.partition == partition), None)
+
+
+def test_an_alert_still_being_delivered_is_never_committed_past(deliver_settings, receiver, monkeypatch):  # noqa: F811
+    """A webhook that hangs holds an alert in delivery while a later message of its partition (a
+    tombstone) is done at once: the commit stays before the alert, so a worker killed then delivers
+    it after its restart."""
+    from newsmon.settings import Settings
+
+    monkeypatch.setenv("NEWSMON_KAFKA_SESSION_TIMEOUT_SECONDS", "10")  # the killed worker's partitions move on soon
+    settings = deliver_settings.model_copy(update={
+        "alertmanager_url": None, "delivery_attempts": 1, "delivery_timeout_seconds": 60.0})
+    receiver.answers = [HANG, 200]
+    alert = make_alert()
+    group = f"{Settings().worker_id}-deliver"  # the worker's group: its id comes from the environment
+    with worker_process(settings, stage="deliver") as process:
+        [value] = publish_alerts(settings, [alert])
+        wait_until("the webhook call", lambda: receiver.received)
+        produce(settings, topics.ALERTS, [None], keys=[alert.alert_id.encode()])  # same key: same partition
+        [first, tombstone] = [m for m in consume(settings, topics.ALERTS, lambda ms: len(ms) >= 2, timeout=30)
+                              if m.key == alert.alert_id.encode()]
+        wait_until("the tombstone handled", lambda: metric_value(
+            settings, "newsmon_articles_in_total", stage="deliver") >= 2)
+        seen = set()
+        for _ in range(15):  # Faust commits every few seconds
+            seen.add(committed_offset(settings, group, first.partition))
+            time.sleep(1)
+        assert seen <= {None, first.offset}, f"committed past the alert still being delivered: {seen}"
+        process.kill()
+        process.wait(timeout=30)
+    after_kill = committed_offset(settings, group, first.partition)
+    assert after_kill in (None, first.offset), f"committed past the alert: {after_kill} > {first.offset}"
+    with worker_process(settings, stage="deliver"):
+        wait_until("the alert delivered after the restart",
+                   lambda: [r for r in receiver.received[1:] if r.body == value], timeout=90)

@@ -77,6 +77,38 @@ def test_signals_after_the_first_are_reported_and_do_not_interrupt_the_clean_up(
     assert len(reports) == 2 and "SIGTERM: already stopping" in reports[1]
 
 
+def test_a_stop_that_a_library_swallowed_is_raised_again():
+    # As kafka-python's network tasks do: catch whatever a callback raises, log it and go on.
+    swallowed = []
+    started = time.monotonic()
+    with pytest.raises(StopRequested) as raised, stopping.stop_signals():
+        try:
+            _signal_self(signal.SIGTERM)
+        except BaseException as error:
+            swallowed.append(error)
+        while time.monotonic() - started < 10:  # the command going on, waiting for input
+            time.sleep(0.05)
+    assert len(swallowed) == 1 and isinstance(swallowed[0], StopRequested)
+    assert raised.value.signum == signal.SIGTERM
+    assert time.monotonic() - started < 1 + 3 * stopping.REDELIVER_SECONDS
+
+
+def test_a_stop_on_its_way_out_is_not_raised_again_in_the_clean_ups_it_passes():
+    steps = []
+    with pytest.raises(StopRequested), stopping.stop_signals():
+        try:
+            _signal_self(signal.SIGINT)
+        finally:
+            time.sleep(3 * stopping.REDELIVER_SECONDS)  # a slow clean-up outside deferred()
+            steps.append("plain clean-up finished")
+            with stopping.deferred():
+                time.sleep(3 * stopping.REDELIVER_SECONDS)
+                steps.append("deferred clean-up finished")
+    assert steps == ["plain clean-up finished", "deferred clean-up finished"]
+    assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
 # --- stop_process_group --------------------------------------------------------------------------
 
 

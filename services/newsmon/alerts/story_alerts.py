@@ -3,10 +3,11 @@
 An article's event view (view.py) is checked against the rules as before; a rule that holds for it,
 or that already holds for its story, gives the story's alert for that rule. The alert speaks for the
 whole story: its places are where the story's event happened, its counts the story's best figures
-(stories/state.py: the largest report wins), its sources and articles the story's, its evidence the
-union of what the rule matched in each article. Its `version` grows only when what a reader acts on
-changes: the severity, a source, a place, a count, the evidence; a new article that changes none of
-these adds its id to the next version and makes none of its own. `title`, `url` and `language` are
+(stories/counts.py: the largest report wins, the injured less the deaths reported since), its sources
+and articles the story's, its evidence the union of what the rule matched in each article. Its
+`version` grows only when what a reader acts on changes: the severity, a source, a place, a count,
+the evidence; a new article that changes none of these adds its id to the next version and makes
+none of its own. `title`, `url` and `language` are
 the latest report's (the article that brought the version), so a reader follows the newest link.
 Within a rule's cooldown a new version waits for the next article after it, unless the severity or a
 count rose.

@@ -6,6 +6,11 @@ signal that arrives there is remembered and raised only when the clean-up is ove
 stop is under way later signals are only reported, so pressing Ctrl-C twice, or `timeout` and
 make both sending SIGTERM, cannot abort a clean-up halfway.
 
+A library may swallow the StopRequested (kafka-python's network tasks catch and log whatever their
+callbacks raise), and the command would go on as if no signal had come. So until the block ends, a
+stop is raised again every REDELIVER_SECONDS unless it is on its way out (being handled in a
+`finally` or `__exit__` up the stack) or held by `deferred()`.
+
 `stop_process_group()` stops a child that leads its own process group, and what it left behind.
 """
 
@@ -15,12 +20,14 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import NoReturn
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+REDELIVER_SECONDS = 1.0
 
 
 class StopRequested(BaseException):
@@ -50,11 +57,12 @@ class StopSignals:
     """What one command has received: the first stop signal raises StopRequested (at the end of the
     clean-up it arrived in, if it arrived in one); later ones are only reported."""
 
-    def __init__(self, report: Callable[[str], None] = _report) -> None:
+    def __init__(self, report: Callable[[str], None] = _report, redeliver_every: float | None = None) -> None:
         self.signum: int | None = None
         self._raised = False
         self._deferring = 0
         self._report = report
+        self._redeliver_every = redeliver_every  # seconds; only where SIGALRM calls redeliver()
 
     def handle(self, signum: int, frame: FrameType | None = None) -> None:
         """The signal handler."""
@@ -75,9 +83,17 @@ class StopSignals:
         if not self._deferring and self.signum is not None and not self._raised:
             self._raise()
 
+    def redeliver(self, signum: int = signal.SIGALRM, frame: FrameType | None = None) -> None:
+        """The SIGALRM handler while a stop is under way: raise it again if it was swallowed."""
+        if self.signum is None or self._deferring or isinstance(sys.exc_info()[1], StopRequested):
+            return  # no stop yet, a clean-up is running, or the stop is propagating
+        raise StopRequested(self.signum)
+
     def _raise(self) -> NoReturn:
         assert self.signum is not None
         self._raised = True
+        if self._redeliver_every:
+            signal.setitimer(signal.ITIMER_REAL, self._redeliver_every, self._redeliver_every)
         raise StopRequested(self.signum)
 
 
@@ -88,12 +104,14 @@ _active: StopSignals | None = None
 def stop_signals() -> Iterator[StopSignals]:
     """SIGINT, SIGTERM and SIGHUP raise StopRequested within this block (main thread only)."""
     global _active
-    stops = StopSignals()
+    stops = StopSignals(redeliver_every=REDELIVER_SECONDS)
     previous = {signum: signal.signal(signum, stops.handle) for signum in STOP_SIGNALS}
+    previous[signal.SIGALRM] = signal.signal(signal.SIGALRM, stops.redeliver)
     _active = stops
     try:
         yield stops
     finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
         _active = None
         for signum, handler in previous.items():
             signal.signal(signum, handler)

@@ -2,10 +2,8 @@
 (every place level, entities, MinHash signatures, times as epochs), stored as one JSON value in the
 story table.
 
-Counts: each kind (killed, injured, missing) keeps the largest figure any article reported, since a toll
-is revised upwards as reports come in and a later copy of an early report must not lower it; at an
-equal number an exact figure beats "at least". A downward correction is therefore not followed: the
-story errs on the side of the larger figure, and says which article it comes from.
+Counts (killed, injured, missing): the largest figure any article reported, the injured less those
+who died since (counts.py); the state keeps the articles' injured figures that settle it.
 """
 
 from __future__ import annotations
@@ -18,6 +16,7 @@ from pydantic import ValidationError
 
 from newsmon.clock import iso_from_epoch
 from newsmon.records import Count, Place, Story, StoryCount, StoryPlace, StoryTopic
+from newsmon.stories.counts import InjuryReport, merged_counts
 from newsmon.stories.where import EventPlace, place_key
 
 COUNT_KINDS = ("killed", "injured", "missing")
@@ -73,6 +72,7 @@ class StoryState:
     updated_at: str
     entities: tuple[str, ...] = ()
     signatures: tuple[tuple[str, str], ...] = field(default=())  # (language, signature), latest last
+    injury_reports: tuple[InjuryReport, ...] = ()  # what settles counts["injured"] (counts.py)
 
     @property
     def place_keys(self) -> frozenset[str]:
@@ -116,6 +116,7 @@ class StoryState:
             "topics": [t.to_json_dict() for t in self.topics],
             "entities": list(self.entities),
             "signatures": [list(s) for s in self.signatures],
+            "injury_reports": [r.to_json() for r in self.injury_reports],
         }
 
     @classmethod
@@ -138,6 +139,7 @@ class StoryState:
                 updated_at=story.updated_at,
                 entities=tuple(str(e) for e in value["entities"]),
                 signatures=tuple((str(lang), str(sig)) for lang, sig in value["signatures"]),
+                injury_reports=_injury_reports(value, story),
             )
         except (KeyError, TypeError, ValueError, ValidationError):
             return None
@@ -151,13 +153,15 @@ def last_epoch_of(value: Any) -> float | None:
         return None
 
 
-def better_count(current: StoryCount | None, reported: Count, article_id: str) -> StoryCount:
-    """The larger figure; at an equal number the exact one (module docstring)."""
-    candidate = StoryCount(number=reported.number, lower_bound=reported.lower_bound, article_id=article_id)
-    if current is None:
-        return candidate
-    rank = (candidate.number, not candidate.lower_bound)
-    return candidate if rank > (current.number, not current.lower_bound) else current
+def _injury_reports(value: Any, story: Story) -> tuple[InjuryReport, ...]:
+    """The stored injury reports; for a story stored before they were, its injured figure as one
+    report beside its deaths, so that it stands until the death toll rises."""
+    if "injury_reports" in value:
+        return tuple(InjuryReport.from_json(r) for r in value["injury_reports"])
+    if story.injured is None:
+        return ()
+    injured = Count(number=story.injured.number, lower_bound=story.injured.lower_bound)
+    return (InjuryReport(story.injured.article_id, injured, story.killed.number if story.killed else 0),)
 
 
 def _story_place(place: Place, districts: tuple[str, ...]) -> StoryPlace:
@@ -218,9 +222,7 @@ def new_story(article: ArticleFeatures, updated_at: str) -> StoryState:
 
 def with_article(story: StoryState, article: ArticleFeatures, updated_at: str) -> StoryState:
     """The story once `article` has joined it."""
-    counts = dict(story.counts)
-    for kind, reported in article.counts.items():
-        counts[kind] = better_count(counts.get(kind), reported, article.article_id)
+    counts, injury_reports = merged_counts(story.counts, story.injury_reports, article.article_id, article.counts)
     entities = story.entities + tuple(sorted(article.entities - set(story.entities)))
     return replace(
         story,
@@ -236,4 +238,5 @@ def with_article(story: StoryState, article: ArticleFeatures, updated_at: str) -
         updated_at=updated_at,
         entities=entities[:MAX_ENTITIES],
         signatures=(*story.signatures, (article.language, article.signature))[-MAX_SIGNATURES:],
+        injury_reports=injury_reports,
     )

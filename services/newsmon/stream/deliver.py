@@ -1,8 +1,10 @@
 """The deliver agent: news.alerts to the configured sinks (newsmon.sinks), in the worker.
 
 Each alert message goes to every sink's queue; its offset is acked once every sink delivered it or
-dead-lettered it (reason delivery_failed, stage deliver), so a crash delivers it again, never skips
-it (at least once: a receiver may see an alert version twice and keys on alert_id and content).
+dead-lettered it (reason delivery_failed, stage deliver), and once every message read before it on
+its partition was acked (stream/acks.py: Faust's commit would pass an unfinished one), so a crash
+delivers it again, never skips it (at least once: a receiver may see an alert version twice and
+keys on alert_id and content).
 Alertmanager's active alerts live in a table (alert id -> what to post) backed by a changelog, so a
 restarted or rebalanced worker keeps re-posting them; a timer re-posts those of the partitions this
 worker owns."""
@@ -22,6 +24,7 @@ from newsmon.records import Alert
 from newsmon.sinks.delivery import Job, RetryPolicy, Sink, SinkQueue
 from newsmon.sinks.http import HttpPoster
 from newsmon.sinks.senders import AlertmanagerSink, WebhookSink, configured_sinks
+from newsmon.stream.acks import InOrderAcks
 from newsmon.stream.agents import Worker, bytes_table, position_of
 from newsmon.stream.expiry import key_partition
 
@@ -58,6 +61,11 @@ def register_deliver(app: faust.App, worker: Worker, alerts: faust.TopicT) -> tu
         for queue in queues:
             queue.start()
         pending: set[asyncio.Task[None]] = set()
+        acks = InOrderAcks()
+
+        async def ack_in_order(event: faust.EventT[bytes]) -> None:
+            for ready in acks.finished(event):
+                await noacking.ack(ready)
 
         async def ack_when_delivered(event: faust.EventT[bytes], done: list[asyncio.Future[None]]) -> None:
             try:
@@ -66,20 +74,21 @@ def register_deliver(app: faust.App, worker: Worker, alerts: faust.TopicT) -> tu
                 log.critical("stopping the worker: a failed delivery could not be dead-lettered: %s", exc)
                 await app.crash(exc)  # its offset stays uncommitted: delivered again after the restart
                 return
-            await noacking.ack(event)
+            await ack_in_order(event)
             m.articles_out.labels(stage="deliver").inc()
 
         try:
             async for event in noacking.events():
                 m.articles_in.labels(stage="deliver").inc()
+                acks.read(event)
                 if event.value is None:  # a compaction tombstone: nothing to deliver
-                    await noacking.ack(event)
+                    await ack_in_order(event)
                     continue
                 try:
                     alert = Alert.model_validate_json(event.value)
                 except ValidationError as exc:
                     await worker.reject(event, "schema_violation", str(exc), "deliver")
-                    await noacking.ack(event)
+                    await ack_in_order(event)
                     continue
                 done = [await queue.submit(alert, event.value, position_of(event)) for queue in queues]
                 task = asyncio.ensure_future(ack_when_delivered(event, done))

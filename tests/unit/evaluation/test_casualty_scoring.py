@@ -1,6 +1,6 @@
-"""Casualty scoring: the alert stage's largest figure, 0 when there is none."""
+"""Casualty scoring: what an incident's story reports, 0 when there is none."""
 
-from newsmon.devtools.evaluation.casualties import deduplicate_incidents, figure, score
+from newsmon.devtools.evaluation.casualties import deduplicate_incidents, incident_figure, score
 from newsmon.devtools.evaluation.readers import Incident
 from newsmon.records import EnrichedArticle, Fact
 
@@ -16,12 +16,24 @@ def fact(kind, number, lower_bound=False):
     return Fact(kind=kind, number=number, lower_bound=lower_bound, text=str(number), start=0, end=1)
 
 
-def test_figure_is_the_largest_of_its_kind_or_zero():
+def test_one_article_figure_is_the_largest_of_its_kind_or_zero():
     article = record(fact("killed", 2), fact("killed", 5), fact("injured", 3))
-    assert figure(article, "killed") == 5
-    assert figure(article, "injured") == 3
-    assert figure(record(), "killed") == 0
-    assert figure({"reason": "empty_text", "error": "..."}, "killed") == 0
+    assert incident_figure([("a", article)], "killed") == 5
+    assert incident_figure([("a", article)], "injured") == 3
+    assert incident_figure([("a", record())], "killed") == 0
+    assert incident_figure([("a", {"reason": "empty_text", "error": "..."})], "killed") == 0
+
+
+def test_several_articles_give_the_largest_figures_less_the_injured_who_died_since():
+    early = record(fact("injured", 1))  # "a girl was critically wounded"
+    later = record(fact("killed", 1))  # "the girl has died"
+    articles = [("early", early), ("later", later), ("rejected", {"reason": "empty_text", "error": "..."})]
+    assert (incident_figure(articles, "killed"), incident_figure(articles, "injured")) == (1, 0)
+    both = record(fact("killed", 1), fact("injured", 3))  # "one killed, three hurt"
+    revised = record(fact("killed", 2))  # "a second victim died"
+    assert incident_figure([("a", both), ("b", revised)], "injured") == 2
+    assert incident_figure([("b", revised), ("a", both)], "injured") == 2
+    assert incident_figure([("a", both), ("c", record(fact("injured", 4)))], "injured") == 4 - 1
 
 
 def test_score_counts_exact_too_high_too_low():

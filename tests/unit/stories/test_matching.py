@@ -9,8 +9,9 @@ from support import SEED, assert_valid
 
 from newsmon import topics
 from newsmon.records import Count, StoryCount
+from newsmon.stories.counts import better_count
 from newsmon.stories.matching import Assignment, article_features, assign, match_score
-from newsmon.stories.state import StoryState, better_count
+from newsmon.stories.state import StoryState
 
 WINDOW = 2 * 24 * 3600.0
 NOW = "2026-11-24T03:00:00.000000Z"

@@ -1,9 +1,11 @@
 """Casualty figures: exact-match accuracy of killed and injured on Gun Violence Archive incidents.
 
-The prediction for an article is what the alert stage would report: the largest figure of that kind
-among the record's facts (`newsmon.alerts.content.largest`), 0 when there is none. GVA's gold is per
-incident, so single-article incidents are the fair test; incidents with several articles are scored
-by the largest figure across their articles."""
+GVA's gold is per incident, so an incident's prediction is what its story would report
+(`newsmon.stories.counts.incident_counts`): each article's figure is the largest of its kind among
+the record's facts (`newsmon.stories.matching.reported_count`, which the alert stage's `largest`
+agrees with in number), and across articles the largest, the injured less the deaths another
+article adds; 0 when there is none. For a single article that is the article's own largest figure,
+the fair test; incidents with several articles test how the figures of several reports combine."""
 
 from __future__ import annotations
 
@@ -12,22 +14,29 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from newsmon.alerts.content import largest
 from newsmon.devtools.evaluation import analyze_items, describe_models
 from newsmon.devtools.evaluation.readers import Incident, read_gva
 from newsmon.devtools.evaluation.report import table
 from newsmon.nlp.enricher import Enricher
-from newsmon.records import EnrichedArticle
+from newsmon.records import Count, EnrichedArticle
 from newsmon.settings import Settings
+from newsmon.stories.counts import incident_counts
+from newsmon.stories.matching import reported_count
 
 KINDS = ("killed", "injured")
 PATH = "casualties/en/gva/incidents_dev.jsonl"
 
 
-def figure(record: EnrichedArticle | dict[str, Any] | None, kind: str) -> int:
+def reported(record: EnrichedArticle | dict[str, Any] | None) -> dict[str, Count]:
+    """An article's figures as a story takes them; none for a record normalize rejected."""
     if not isinstance(record, EnrichedArticle):
-        return 0
-    count = largest(record.facts, kind)
+        return {}
+    return {kind: count for kind in KINDS if (count := reported_count(record.facts, kind)) is not None}
+
+
+def incident_figure(records: Iterable[tuple[str, EnrichedArticle | dict[str, Any] | None]], kind: str) -> int:
+    """What the story of these articles reports for `kind`, 0 for nothing."""
+    count = incident_counts((key, reported(record)) for key, record in records).get(kind)
     return count.number if count else 0
 
 
@@ -67,7 +76,7 @@ def evaluate(
     unique, duplicates = deduplicate_incidents(incidents)
     groups = {
         "single article": [i for i in unique if len(i.articles) == 1],
-        "several articles (largest across them)": [i for i in unique if len(i.articles) > 1],
+        "several articles (as their story reports them)": [i for i in unique if len(i.articles) > 1],
     }
     if limit:
         groups = {name: members[:limit] for name, members in groups.items()}
@@ -86,7 +95,7 @@ def evaluate(
             pairs = []
             for incident in members:
                 keys = [f"{incident.id}/{n}/{doc}" for n, (doc, _, _) in enumerate(incident.articles)]
-                predicted = max(figure(records.get(k), kind) for k in keys)
+                predicted = incident_figure(((k, records.get(k)) for k in keys), kind)
                 pairs.append((getattr(incident, kind), predicted))
             rows[name][kind] = score(pairs)
     result = {
@@ -118,7 +127,10 @@ def render(result: dict[str, Any]) -> str:
             f"articles analysed: {result['articles']} ({result['articles_rejected']} rejected by normalize, "
             "e.g. empty text: predicted 0)"
         ),
-        "gold: GVA's incident counts (suspects included); prediction: alerts.content.largest over the facts, 0 if none",
+        (
+            "gold: GVA's incident counts (suspects included); prediction: the incident's story counts "
+            "(stories.counts.incident_counts over each article's largest figures), 0 if none"
+        ),
         f"model: {result['trained_on']} (casualty facts: hand-written rules)",
     ]
     rows = []

@@ -21,10 +21,17 @@ en, "1 200" in fr; "2,5" is never a count), or words, several ("dua puluh satu",
 A lower-bound cue (setidaknya, at least) marks only the number it directly precedes: in
 "at least two killed and 13 injured" the 13 is read as given. Reporters repeat the cue when they
 mean it for both figures, and the alert must not claim a bound the text does not state.
+Approximate counts are the least number they imply, always as a lower bound: "dozens" at least 24,
+"puluhan" and "des dizaines" at least 20, "hundreds" and "ratusan" at least 200, "belasan" at least
+11, "une vingtaine" (about twenty) 20; the alert's largest figure lets a larger exact one win.
+Ages between a subject and its verb are read past ("Two men, aged 25 and 30, were killed", "Dua
+warga berusia 40 tahun tewas", "Zwei Männer (25 und 30) wurden getötet": ages.py) and are no counts.
 Numbers next to a unit, a month, an age or a percent sign are never counts ("the 1500 block",
-"Channel 12", "3 yr old"), nor is a number that a singular verb or "a" follows ("12 was shot"), and
+"Channel 12", "3 yr old", "Oct. 18"), nor is a number that a singular verb or "a" follows ("12 was shot"), and
 sentences that name a bare year are background ("the 2023 quake killed more than 50,000"), not this
-event; a year inside a full date ("Posted: Friday, June 26, 2015") is a dateline and is not.
+event; a year inside a full date ("Posted: Friday, June 26, 2015") is a dateline and is not. So are
+sentences with a background cue of the language: a span of time ("this year", "last summer",
+"tahun lalu") or events apart ("in separate shootings", "insiden terpisah"), whose counts are totals.
 
 Victims (the "victims" entry of a language): most casualty reports count people with words, not
 digits, and these rules read them:
@@ -33,7 +40,9 @@ digits, and these rules read them:
   was predicate          "Jonas Pike, 23, was pronounced dead": "was" before a casualty verb is one
                          person whoever the subject ("nobody was hurt" and "was not hurt" are not)
   verb person            "police shot and killed a man", "killing Jane Doe and John Roe" (2),
-                         "found a man suffering from a gunshot wound", "sent five people to the hospital"
+                         "killing his wife and their four children" (5), "killed four classmates and
+                         himself" (5), "found a man suffering from a gunshot wound", "sent five
+                         people to the hospital"
   event                  "the fatal shooting of ..." (one death), "before taking his own life"
 Passive verbs need an auxiliary: "a man was shot" is a victim, "a man shot ..." the shooter, and a
 number that a verb with an object follows counts the agents ("two men shot a woman": 1 injured).
@@ -48,5 +57,5 @@ Gun Violence Archive) do.
 
 Modules, each importing only the ones after it: extractor (the component, and the number ... kind,
 causative and toll shapes), victims and people (the victim rules), weapons, numbers (numbers, and
-whether one is a count), rules (the data of facts.json) and phrase_table.
+whether one is a count), ages (age phrases), rules (the data of facts.json) and phrase_table.
 """

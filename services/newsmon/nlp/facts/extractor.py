@@ -43,7 +43,11 @@ class FactReader:
         self.rules = rules
         self.numbers = NumberReader(rules)
         self.weapons = WeaponReader(rules)
-        self.victims = VictimReader(rules.victims, rules.lower_bound_cues) if rules.victims is not None else None
+        self.victims = (
+            VictimReader(rules.victims, rules.lower_bound_cues, self.numbers.skip_age)
+            if rules.victims is not None
+            else None
+        )
 
     def extract(self, doc: Doc) -> list[Fact]:
         view = token_view(doc)
@@ -61,7 +65,10 @@ class FactReader:
 
         def add(*facts: Found) -> None:
             for fact in facts:
-                found.setdefault((fact.kind, fact.number.start), fact)
+                # two readings of one number: the larger took in more of a list ("killed four classmates and himself")
+                held = found.get((fact.kind, fact.number.start))
+                if held is None or fact.number.value > held.number.value:
+                    found[(fact.kind, fact.number.start)] = fact
 
         for number in numbers.values():
             weapon_counts = self.weapons.counts_at(lower, numbers, ends, number, weapon_ends)
@@ -91,7 +98,7 @@ class FactReader:
         if self.victims is not None:
             people, selves = self.victims.read(lower, view.text, numbers)
             add(*people)
-        background = self.numbers.sentences_with_a_year(lower, view.sent_start)
+        background = self.numbers.background_sentences(lower, view.sent_start)
         sentence_of = sentence_index(view.sent_start)
         kept = [f for f in found.values() if sentence_of[f.number.start] not in background]
         if self.victims is not None:
@@ -131,6 +138,11 @@ class FactReader:
                 if self.victims is not None and self.victims.counts_agents(lower, numbers, number.end, k, end):
                     return None  # "two men shot a woman"
                 return kind, end
+            past_age = self.numbers.skip_age(lower, k)
+            if past_age > k:  # "Two men, aged 25 and 30, were killed", "Dua warga berusia 40 tahun tewas"
+                gap += 1
+                k = past_age
+                continue
             if k in numbers or not is_word[k] or lower[k] in r.clause_breakers:
                 return None
             if number.value != 1 and lower[k] in r.singular_words:

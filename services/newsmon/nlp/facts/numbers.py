@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from newsmon.nlp.facts.ages import AgeReader
 from newsmon.nlp.facts.rules import HYPHENS, FactRules, Multiplier
 
 _PLAIN_DIGITS = re.compile(r"^[1-9]\d{0,6}$|^0$")
@@ -150,6 +151,11 @@ class NumberReader:
         self.compound: Callable[[str], int | None] | None = (
             _compound_reader(rules.compound_pieces) if rules.compound_pieces else None
         )
+        self.ages = AgeReader(rules.ages, self._number_end) if rules.ages is not None else None
+
+    def skip_age(self, lower: list[str], k: int) -> int:
+        """The token after an age phrase or an age between commas at token k, else k (ages.py)."""
+        return self.ages.skip(lower, k) if self.ages is not None else k
 
     def read(self, lower: list[str], text: list[str]) -> dict[int, Number]:
         """The counts of a text, by the token each starts at."""
@@ -157,11 +163,18 @@ class NumberReader:
         i = 0
         r = self.rules
         starts = r.number_starts
+        ages = self.ages
+        age_starts = ages.starts if ages is not None else frozenset()
         while i < len(lower):
             word = lower[i]
             candidate = (
                 word in starts or word[:1].isdigit() or (self.compound is not None and self.compound(word) is not None)
             )
+            if ages is not None and (candidate or word in age_starts or word == ","):
+                age_end = ages.phrase_end(lower, i) if word != "," else ages.list_aside_end(lower, i)
+                if age_end is not None:  # "aged 25 and 30", "25 years old": no count
+                    i = age_end
+                    continue
             number = self._number_at(lower, i) if candidate else None
             if number is None:
                 i += 1
@@ -212,6 +225,10 @@ class NumberReader:
         if j == i + 1 and lower[i] in r.articles and not self._counted_thing_at(lower, j):
             return None  # "ein", "une", "un" count only before a person, a casualty or a weapon
         return Number(i, j, number.value, False)
+
+    def _number_end(self, lower: list[str], i: int) -> int | None:
+        number = self._number_at(lower, i) if i < len(lower) else None
+        return number.end if number is not None else None
 
     def _written_at(self, lower: list[str], j: int) -> tuple[int, int] | None:
         """(end, value) of a number word or phrase at token j, or of one compound word."""
@@ -278,8 +295,8 @@ class NumberReader:
         before = number.start - 1
         while before >= 0 and lower[before] in HYPHENS:
             before -= 1
-        if before >= 0 and lower[before] in r.blocked_before:
-            return False
+        if before >= 0 and (lower[before] in r.blocked_before or lower[before].rstrip(".") in r.months):
+            return False  # "Oct. 18", "Nov 5": a day
         if (r.street_words or r.street_suffixes) and self._after_a_street(lower, text, number.start):
             return False
         if _is_year(lower[number.start]) and number.end - number.start == 1:
@@ -296,6 +313,18 @@ class NumberReader:
             if not (text[k][:1].isupper() or word in r.date_joiners or word in r.street_name_joiners):
                 return False
         return False
+
+    def background_sentences(self, lower: list[str], sent_start: list[bool]) -> set[int]:
+        """Sentences about other events than this one: those with a bare year, and those with a
+        background cue (a span of time, "this year", "last summer"; events apart, "in separate
+        shootings"; links to other stories, "Related stories"), whose counts are totals or history."""
+        background = self.sentences_with_a_year(lower, sent_start)
+        cues = self.rules.background_cues
+        starts = cues.first_words
+        if starts:
+            sentence_of = sentence_index(sent_start)
+            background.update(sentence_of[i] for i, word in enumerate(lower) if word in starts and cues.at(lower, i))
+        return background
 
     def sentences_with_a_year(self, lower: list[str], sent_start: list[bool]) -> set[int]:
         sentence_of = sentence_index(sent_start)

@@ -4,15 +4,21 @@ subject before "was"."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from newsmon.nlp.facts.numbers import Number
 from newsmon.nlp.facts.rules import CLAUSE_END, HYPHENS, SENTENCE_END, VictimRules
+
+# the token after an age phrase at a token, that token where none starts (NumberReader.skip_age)
+SkipAge = Callable[[list[str], int], int]
 
 
 class PersonReader:
     """Person phrases by the victim rules of a language."""
 
-    def __init__(self, rules: VictimRules) -> None:
+    def __init__(self, rules: VictimRules, skip_age: SkipAge) -> None:
         self.rules = rules
+        self.skip_age = skip_age
 
     def someone_before(self, lower: list[str], text: list[str], i: int) -> bool:
         """The subject of "was" at i may be a person: a name, a person noun, a pronoun, an age, "who"
@@ -126,6 +132,10 @@ class PersonReader:
             total += more[0].value
             vague = vague or more[0].vague
             end = more[1]
+        k = end + 1 if end < len(lower) and lower[end] in self.rules.list_joiners else end
+        k += 1 if k < len(lower) and lower[k] in self.rules.fillers else 0  # "and then himself"
+        if k > end and k < len(lower) and lower[k] in self.rules.self_pronouns:
+            total, end = total + 1, k + 1  # "killed four classmates and himself": five dead
         return Number(number.start, number.end if total == number.value else end, total, vague), end
 
     def _bare_person(self, lower: list[str], numbers: dict[int, Number], i: int) -> tuple[Number, int] | None:
@@ -145,9 +155,10 @@ class PersonReader:
         n = len(lower)
         if i >= n:  # a phrase cut off by the end of the text: "... shot a man, and"
             return None
-        if i in numbers:
-            number = numbers[i]
-            count, j = number.value, number.end
+        owner = lower[i] in v.possessives and i + 1 in numbers
+        if i in numbers or owner:
+            number = numbers[i + 1] if owner else numbers[i]
+            count, j = number.value, number.end  # "his two sons": the number counts
             if j + 1 < n and lower[j] in v.partitive_prepositions and lower[j + 1] in v.partitive_pronouns:
                 return number, j + 2  # "two of them"
             if j + 1 < n and lower[j] in v.partitive_prepositions and lower[j + 1] in v.definite_articles:
@@ -205,7 +216,11 @@ class PersonReader:
         return word == "," or word in self.rules.list_joiners
 
     def skip_apposition(self, lower: list[str], end: int) -> int:
-        """ "A man, 23, was shot", "The victim, identified as John Smith, died": skip the aside."""
+        """ "A man, 23, was shot", "The victim, identified as John Smith, died", "Two men aged 25 and
+        30 were killed", "Three men, 19, 20 and 25, were shot": skip the aside or the age."""
+        past_age = self.skip_age(lower, end)
+        if past_age > end:
+            return past_age
         if end < len(lower) and lower[end] == ",":
             for k in range(end + 1, min(len(lower), end + 9)):
                 if lower[k] == ",":

@@ -19,6 +19,7 @@ class PhraseTable(Generic[V]):
             by_last.setdefault(phrase[-1], set()).add(len(phrase))
         self._lengths_from = {w: sorted(n, reverse=True) for w, n in by_first.items()}
         self._lengths_to = {w: sorted(n, reverse=True) for w, n in by_last.items()}
+        self.first_words = frozenset(by_first)
 
     def at(self, words: list[str], i: int) -> tuple[int, V] | None:
         """(end, value) of the longest phrase starting at token i."""

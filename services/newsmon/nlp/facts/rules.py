@@ -74,6 +74,36 @@ def _grouped_digits(separators: list[str]) -> re.Pattern[str]:
 
 
 @dataclass(frozen=True)
+class AgeRules:
+    """The words of age phrases ("aged 25 and 30", "berusia 40 tahun", "âgés de 25 ans"): see ages.py."""
+
+    leads: PhraseTable[bool]
+    weak_leads: PhraseTable[bool]  # an age only with a unit after the numbers ("de 25 ans")
+    units: PhraseTable[bool]
+    tails: PhraseTable[bool]  # "old" in "25 years old": where a language has them, a unit alone is no age
+    joiners: frozenset[str]
+
+    @property
+    def lead_starts(self) -> frozenset[str]:
+        """First words of the leads, and "(": age phrases that do not start with a number."""
+        cached: frozenset[str] | None = self.__dict__.get("_lead_starts")
+        if cached is None:
+            cached = frozenset({"(", *(p[0] for table in (self.leads, self.weak_leads) for p in table.values)})
+            object.__setattr__(self, "_lead_starts", cached)
+        return cached
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any], tokenize: Tokenize) -> AgeRules:
+        return cls(
+            leads=_phrase_set(data["leads"], tokenize),
+            weak_leads=_phrase_set(data.get("weak_leads", []), tokenize),
+            units=_phrase_set(data["units"], tokenize),
+            tails=_phrase_set(data.get("tails", []), tokenize),
+            joiners=frozenset(data["joiners"]),
+        )
+
+
+@dataclass(frozen=True)
 class FactRules:
     number_words: PhraseTable[int]
     multipliers: dict[str, Multiplier]
@@ -93,6 +123,8 @@ class FactRules:
     months: frozenset[str] = frozenset()
     singular_words: frozenset[str] = frozenset()
     victims: VictimRules | None = None
+    ages: AgeRules | None = None
+    background_cues: PhraseTable[bool] = field(default_factory=lambda: PhraseTable({}))
     # numbers: see NumberReader and _Sum (numbers.py)
     articles: frozenset[str] = frozenset()
     number_connectors: frozenset[str] = frozenset()
@@ -166,6 +198,8 @@ class FactRules:
             months=frozenset(data.get("months", [])),
             singular_words=frozenset(data.get("singular_words", [])),
             victims=VictimRules.from_data(data["victims"], tokenize) if "victims" in data else None,
+            ages=AgeRules.from_data(data["ages"], tokenize) if "ages" in data else None,
+            background_cues=_phrase_set(data.get("background_cues", []), tokenize),
             articles=frozenset(data.get("articles", [])),
             number_connectors=frozenset(data.get("number_connectors", [])),
             compound_pieces=_compound_pieces(data),
@@ -194,6 +228,7 @@ class VictimRules:
     whose fate the phrase does not tell; see VictimReader.settle."""
 
     determiners: PhraseTable[int]
+    possessives: frozenset[str]  # before a number, which counts: "his two sons", "their four children"
     standalone: PhraseTable[int]
     singular_nouns: frozenset[str]
     plural_nouns: frozenset[str]
@@ -250,7 +285,7 @@ class VictimRules:
                 self.intransitive,
             )
             words = {phrase[0] for table in tables for phrase in table.values}
-            words |= self.singular_nouns | set(self.subject_pronouns) | self.singular_auxiliaries
+            words |= self.singular_nouns | set(self.subject_pronouns) | self.singular_auxiliaries | self.possessives
             cached = frozenset(words)
             object.__setattr__(self, "_triggers", cached)
         return cached
@@ -259,6 +294,7 @@ class VictimRules:
     def from_data(cls, data: dict[str, Any], tokenize: Tokenize) -> VictimRules:
         return cls(
             determiners=_value_table(data["determiners"], tokenize),
+            possessives=frozenset(data.get("possessives", [])),
             standalone=_value_table(data["standalone"], tokenize),
             singular_nouns=frozenset(data["singular_nouns"]),
             plural_nouns=frozenset(data["plural_nouns"]),

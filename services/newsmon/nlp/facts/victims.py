@@ -5,7 +5,7 @@ killed, and the hit (shot, fate not told) settled into one injured figure."""
 from __future__ import annotations
 
 from newsmon.nlp.facts.numbers import Found, Number
-from newsmon.nlp.facts.people import PersonReader
+from newsmon.nlp.facts.people import PersonReader, SkipAge
 from newsmon.nlp.facts.phrase_table import PhraseTable
 from newsmon.nlp.facts.rules import SENTENCE_END, VictimRules
 
@@ -13,10 +13,10 @@ from newsmon.nlp.facts.rules import SENTENCE_END, VictimRules
 class VictimReader:
     """The victims of a text by the victim rules of its language."""
 
-    def __init__(self, rules: VictimRules, lower_bound_cues: PhraseTable[bool]) -> None:
+    def __init__(self, rules: VictimRules, lower_bound_cues: PhraseTable[bool], skip_age: SkipAge) -> None:
         self.rules = rules
         self.lower_bound_cues = lower_bound_cues
-        self.people = PersonReader(rules)
+        self.people = PersonReader(rules, skip_age)
 
     def read(self, lower: list[str], text: list[str], numbers: dict[int, Number]) -> tuple[list[Found], list[Found]]:
         """Every victim mention, and apart the killers' own deaths ("before killing himself") that
