@@ -32,7 +32,11 @@ def nlp_children(worker_pid: int) -> list[int]:
     """The worker's NLP processes (spawned by multiprocessing; its resource tracker is not one)."""
     found = []
     for task in Path(f"/proc/{worker_pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:  # a thread that ended since the listing
+            continue
+        for child in children:
             try:
                 if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
                     found.append(int(child))
