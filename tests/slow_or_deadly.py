@@ -1,6 +1,8 @@
-"""A task for the process pool tests: upper-cases its items, sleeps on "slow", exits its process on
-items starting with "die", and on "kill-me-once" kills its process the first time only (a marker
-file remembers it). Initialised with a path, a start dies while warming as long as the number in
+"""A task for the process pool tests: upper-cases its items, sleeps on "slow" (a minute) and "nap"
+(a second), exits its process on items starting with "die", on "kill-me-once" kills its process
+the first time only (a marker file remembers it), answers "pid" with its process id and
+"meet:<folder>" with MET when another process came to that folder while it waited there (2 s),
+else ALONE. Initialised with a path, a start dies while warming as long as the number in
 that file is above zero (each such start takes one off), as processes that cannot start do."""
 
 from __future__ import annotations
@@ -34,13 +36,36 @@ def pid() -> int:
     return os.getpid()
 
 
+def meet(folder: Path, wait: float = 2.0) -> str:
+    """MET if another process is in `folder` at some moment while this one waits there."""
+    here = folder / str(os.getpid())
+    here.touch()
+    deadline = time.monotonic() + wait
+    try:
+        while time.monotonic() < deadline:
+            if any(other != here for other in folder.iterdir()):
+                time.sleep(0.5)  # stay a little, for the other to see this one too
+                return "MET"
+            time.sleep(0.02)
+        return "ALONE"
+    finally:
+        here.unlink()
+
+
 def run(items: list[str]) -> list[str]:
+    answers = {}
     for item in items:
         if item == "slow":
             time.sleep(60)
+        if item == "nap":
+            time.sleep(1)
+        if item == "pid":
+            answers[item] = str(os.getpid())
+        if item.startswith("meet:"):
+            answers[item] = meet(Path(item.removeprefix("meet:")))
         if item.startswith("die"):
             os._exit(3)
         if item == "kill-me-once" and not _MARKER.exists():
             _MARKER.touch()
             os.kill(os.getpid(), signal.SIGKILL)
-    return [item.upper() for item in items]
+    return [answers.get(item, item.upper()) for item in items]

@@ -6,6 +6,8 @@ with `load_settings()` and hand it down; no other module reads the environment.
 
 from __future__ import annotations
 
+import math
+import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -24,6 +26,23 @@ def _checkout_root() -> Path:
 
 
 REPO_ROOT = _checkout_root()
+
+
+# A container's CPU quota (cgroup v2: "<quota> <period>", or "max <period>" for none).
+CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+
+
+def available_cores(cpu_max: Path = CGROUP_CPU_MAX) -> int:
+    """The cores this process may use: the CPUs it may run on (its affinity, which a cpuset limit
+    sets), fewer when a CPU quota allows less time than that (docker --cpus), at least one."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        quota, period = cpu_max.read_text().split()[:2]
+        if quota != "max":
+            cores = min(cores, math.ceil(int(quota) / int(period)))
+    except (OSError, ValueError):
+        pass  # no cgroup v2 quota here
+    return max(1, cores)
 
 
 class ConfigError(ValueError):
@@ -87,7 +106,9 @@ class Settings(BaseSettings):
     max_text_bytes: int = Field(1 << 20, ge=1, description="longer articles are dead-lettered")
     nlp_batch_size: int = Field(32, ge=1)
     nlp_batch_seconds: float = Field(0.5, gt=0)
-    nlp_processes: int = Field(1, ge=1, description="NLP processes per worker")
+    nlp_processes: int = Field(
+        default_factory=available_cores, ge=1, description="NLP processes per worker; unset: one per core"
+    )
     nlp_batch_timeout_seconds: float = Field(
         60.0, gt=0, description="an NLP batch running longer is split and retried; one article alone is dead-lettered"
     )

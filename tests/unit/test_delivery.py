@@ -45,11 +45,14 @@ def test_unreadable_entries_expire():
 
 # -- repeated alerts ------------------------------------------------------------------------------------
 # -- the process pool ----------------------------------------------------------------------------------
-def pool(timeout: float = 5.0, max_restarts: int = 3, failing_starts: Path | None = None) -> ProcessPool:
+def pool(
+    timeout: float = 5.0, max_restarts: int = 3, failing_starts: Path | None = None, processes: int = 1
+) -> ProcessPool:
     init_args = (str(failing_starts),) if failing_starts else ()
     return ProcessPool(
         lambda: make_executor(1, slow_or_deadly.init, init_args, slow_or_deadly.warm),
         slow_or_deadly.run,
+        processes=processes,
         timeout=timeout,
         max_restarts=max_restarts,
         on_replace=replaced.append,
@@ -121,6 +124,8 @@ def test_processes_that_cannot_start_again_give_up(tmp_path):
         failing_starts.write_text("100")
         with pytest.raises(NlpPoolBroken, match="could not start 3 times in a row"):
             asyncio.run(workers.run(["die"]))  # its replacements die while warming
+        with pytest.raises(NlpPoolBroken):
+            asyncio.run(workers.run(["b"]))  # and ever after: only a new worker can help
     finally:
         workers.close()
     assert failing_starts.read_text() == "97"
@@ -137,6 +142,81 @@ def test_a_start_that_fails_is_tried_again(tmp_path):
         workers.close()
     assert isinstance(results[0], ProcessDied) and results[1] == "B"
     assert failing_starts.read_text() == "0"
+
+
+def test_batches_run_side_by_side_one_per_process(tmp_path):
+    async def two_batches(workers: ProcessPool) -> list[list]:
+        return list(await asyncio.gather(*(workers.run([f"meet:{tmp_path}", "pid"]) for _ in range(2))))
+
+    workers = pool(processes=2)
+    try:
+        assert workers.processes == 2
+        [(first, first_pid), (second, second_pid)] = asyncio.run(two_batches(workers))
+    finally:
+        workers.close()
+    assert (first, second) == ("MET", "MET")
+    assert first_pid != second_pid
+
+    one = pool(processes=1)
+    try:
+        [(first, _), (second, _)] = asyncio.run(two_batches(one))  # the second waits for the first
+    finally:
+        one.close()
+    assert (first, second) == ("ALONE", "ALONE")
+
+
+def test_a_batch_that_times_out_costs_only_its_own_process():
+    async def slow_beside_naps(workers: ProcessPool) -> tuple[list, list]:
+        async def naps_that_overlap_the_timeout() -> list:
+            await asyncio.sleep(1.5)
+            return await workers.run(["nap", "nap", "b"])  # from 1.5 s to 3.5 s: the timeout falls at 3 s
+
+        slow = asyncio.create_task(workers.run(["slow"]))
+        return await slow, await naps_that_overlap_the_timeout()
+
+    workers = pool(timeout=3.0, processes=2)
+    try:
+        slow, naps = asyncio.run(slow_beside_naps(workers))
+    finally:
+        workers.close()
+    assert isinstance(slow[0], TimedOut)
+    assert naps == ["NAP", "NAP", "B"]
+    assert len(replaced) == 1 and "ran past" in replaced[0]
+
+
+def test_a_process_found_dead_while_idle_is_replaced_before_it_takes_a_batch():
+    import os
+    import signal
+
+    workers = pool()
+    try:
+        [pid] = asyncio.run(workers.run(["pid"]))
+        os.kill(int(pid), signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)  # reaped by the pool's executor once it has seen the death
+        assert asyncio.run(workers.run(["a", "b"])) == ["A", "B"]
+    finally:
+        workers.close()
+    assert replaced == ["an NLP process died while idle"]
+
+
+def test_a_caller_that_gives_up_waiting_passes_the_process_on():
+    async def three_callers(workers: ProcessPool) -> tuple[list, bool]:
+        first = asyncio.create_task(workers.run(["nap"]))
+        await asyncio.sleep(0.2)
+        impatient = asyncio.create_task(workers.run(["b"]))
+        patient = asyncio.create_task(workers.run(["c"]))
+        await asyncio.sleep(0.2)
+        impatient.cancel()
+        await first
+        return await asyncio.wait_for(patient, timeout=10), impatient.cancelled()
+
+    workers = pool()
+    try:
+        assert asyncio.run(three_callers(workers)) == (["C"], True)
+    finally:
+        workers.close()
 
 
 def test_nlp_processes_exit_when_their_worker_dies_alone(tmp_path):

@@ -53,3 +53,27 @@ def test_settings_reject_a_bad_value_clearly(monkeypatch):
     monkeypatch.setenv("NEWSMON_TOPIC_PARTITIONS", "zero")
     with pytest.raises(ValidationError, match="topic_partitions"):
         Settings()
+
+
+def test_nlp_processes_default_to_the_cores_this_process_may_use(monkeypatch, tmp_path):
+    import os
+
+    from newsmon.settings import available_cores
+
+    monkeypatch.delenv("NEWSMON_NLP_PROCESSES", raising=False)
+    allowed = len(os.sched_getaffinity(0))
+    assert Settings().nlp_processes == available_cores() <= allowed
+    monkeypatch.setenv("NEWSMON_NLP_PROCESSES", "3")
+    assert Settings().nlp_processes == 3
+
+    cpu_max = tmp_path / "cpu.max"
+    cpu_max.write_text("max 100000\n")  # no quota: the affinity decides
+    assert available_cores(cpu_max) == allowed
+    cpu_max.write_text("50000 100000\n")  # half a core still needs one process
+    assert available_cores(cpu_max) == 1
+    cpu_max.write_text(f"{150000 * allowed} 100000\n")  # a quota above the CPUs allowed changes nothing
+    assert available_cores(cpu_max) == allowed
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    cpu_max.write_text("250000 100000\n")  # docker --cpus 2.5 on a 4-core machine
+    assert available_cores(cpu_max) == 3
+    assert available_cores(tmp_path / "absent") == 4

@@ -181,6 +181,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
             "NEWSMON_WEB_PORT": str(settings.web_port),
             "NEWSMON_DATA_DIR": str(settings.data_dir),
             "NEWSMON_WORKER_ID": settings.worker_id,  # its consumer groups and changelog topics
+            # As many as the caller counts on (the benchmark compares with its own).
+            "NEWSMON_NLP_PROCESSES": str(settings.nlp_processes),
         }
     )
     # The child connects and delivers as these settings do: an inherited variable must not mix in.

@@ -14,6 +14,7 @@ its output is confirmed, see register_enrich). Tables forget entries past their 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -35,6 +36,7 @@ from newsmon.records import DeadLetter, DeadLetterReason, EnrichedArticle, Norma
 from newsmon.settings import Settings
 from newsmon.stories.where import bucket_key
 from newsmon.stream.expiry import expired_keys, key_partitioned_table
+from newsmon.stream.in_flight import BatchesInFlight
 
 log = logging.getLogger(__name__)
 
@@ -158,70 +160,89 @@ def register_normalize(
 def register_enrich(
     app: faust.App, worker: Worker, pool: NlpPool, unique: faust.TopicT, enriched: faust.TopicT
 ) -> None:
-    """Batches of articles through the NLP processes. The stream does not ack by itself: each
-    article is acked once its enriched record or dead letter is confirmed sent, so a crash at any
-    point leaves it to be processed again, never skipped."""
+    """Batches of articles through the NLP processes, as many at once as the pool has processes.
+    The stream does not ack by itself: each article is acked once its enriched record or dead
+    letter is confirmed sent, and the batches are acked in the order they were taken (each
+    partition's offsets in order, stream/in_flight.py), so a crash at any point leaves an article
+    to be processed again, never skipped."""
     m = worker.metrics
 
     async def confirm(sending: list[Awaitable[Any]]) -> None:
         for sent in await asyncio.gather(*sending):
             await sent  # the broker acknowledged it
 
+    async def enrich_batch(taken: list[faust.EventT[bytes]]) -> bool:
+        """Enrich one batch and send what became of each article, confirmed; False when the NLP
+        processes cannot start again: the worker is crashing and these articles must stay unacked."""
+        decoded: list[tuple[faust.EventT[bytes], NormalizedArticle]] = []
+        sending: list[Awaitable[Any]] = []
+        for event in taken:
+            try:
+                decoded.append((event, NormalizedArticle.model_validate_json(event.value)))
+            except ValidationError as exc:
+                sending.append(
+                    worker.deadletter.send(
+                        key=None,
+                        value=encode(
+                            dead_letter(event.value, position_of(event), "schema_violation", str(exc), "enrich")
+                        ),
+                    )
+                )
+                m.deadletters.labels(stage="enrich", reason="schema_violation").inc()
+        started = time.perf_counter()
+        try:
+            results = await pool.run([article for _, article in decoded])
+        except NlpPoolBroken as exc:
+            log.critical("stopping the worker: %s", exc)
+            await app.crash(exc)  # exits non-zero; these articles' offsets stay uncommitted
+            return False
+        if decoded:
+            per_article = (time.perf_counter() - started) / len(decoded)
+            for _ in decoded:
+                m.processing_seconds.labels(stage="enrich").observe(per_article)
+        done = 0
+        for (event, _), result in zip(decoded, results, strict=True):
+            reason: DeadLetterReason = "processing_timeout" if isinstance(result, TimedOut) else "nlp_error"
+            if isinstance(result, EnrichedArticle):
+                try:
+                    # Keyed by story bucket: the articles of one event meet in one partition.
+                    key = bucket_key(result).encode()
+                    sending.append(enriched.send(key=key, value=encode(result)))
+                    done += 1
+                    continue
+                except Exception as exc:  # noqa: BLE001  (a record that cannot be written is dead-lettered)
+                    reason, error = "processing_error", f"the enriched record cannot be sent: {exc!r}"
+            else:
+                error = result.error if isinstance(result, EnrichmentFailure) else str(result)
+            record = dead_letter(event.value, position_of(event), reason, error, "enrich")
+            sending.append(worker.deadletter.send(key=None, value=encode(record)))
+            m.deadletters.labels(stage="enrich", reason=reason).inc()
+        await confirm(sending)
+        m.articles_out.labels(stage="enrich").inc(done)
+        return True
+
     @app.agent(unique, name="enrich")
     async def enrich(stream: faust.StreamT[bytes]) -> None:
-        # noack(): no event is ever acked but by the loop below. noack_take alone turns the stream's
-        # own acks back on when it ends (a crash, a stop), and the articles still arriving would then
-        # be acked, and committed, without being processed.
+        # noack(): no event is ever acked but by `acknowledge` below. noack_take alone turns the
+        # stream's own acks back on when it ends (a crash, a stop), and the articles still arriving
+        # would then be acked, and committed, without being processed.
         # The agent's stream is a Stream: faust's StreamT declares neither noack nor noack_take.
         batches = cast(faust.Stream[bytes], cast(faust.Stream[bytes], stream).noack())
         settings = worker.settings
-        async for events in batches.noack_take(settings.nlp_batch_size, within=settings.nlp_batch_seconds):
-            taken = cast(list[faust.EventT[bytes]], events)  # noack_take yields the events
-            m.articles_in.labels(stage="enrich").inc(len(taken))
-            decoded: list[tuple[faust.EventT[bytes], NormalizedArticle]] = []
-            sending: list[Awaitable[Any]] = []
-            for event in taken:
-                try:
-                    decoded.append((event, NormalizedArticle.model_validate_json(event.value)))
-                except ValidationError as exc:
-                    sending.append(
-                        worker.deadletter.send(
-                            key=None,
-                            value=encode(
-                                dead_letter(event.value, position_of(event), "schema_violation", str(exc), "enrich")
-                            ),
-                        )
-                    )
-                    m.deadletters.labels(stage="enrich", reason="schema_violation").inc()
-            started = time.perf_counter()
-            try:
-                results = await pool.run([article for _, article in decoded])
-            except NlpPoolBroken as exc:
-                log.critical("stopping the worker: %s", exc)
-                await app.crash(exc)  # exits non-zero; these articles' offsets stay uncommitted
-                return
-            if decoded:
-                per_article = (time.perf_counter() - started) / len(decoded)
-                for _ in decoded:
-                    m.processing_seconds.labels(stage="enrich").observe(per_article)
-            done = 0
-            for (event, _), result in zip(decoded, results, strict=True):
-                reason: DeadLetterReason = "processing_timeout" if isinstance(result, TimedOut) else "nlp_error"
-                if isinstance(result, EnrichedArticle):
-                    try:
-                        # Keyed by story bucket: the articles of one event meet in one partition.
-                        key = bucket_key(result).encode()
-                        sending.append(enriched.send(key=key, value=encode(result)))
-                        done += 1
-                        continue
-                    except Exception as exc:  # noqa: BLE001  (a record that cannot be written is dead-lettered)
-                        reason, error = "processing_error", f"the enriched record cannot be sent: {exc!r}"
-                else:
-                    error = result.error if isinstance(result, EnrichmentFailure) else str(result)
-                record = dead_letter(event.value, position_of(event), reason, error, "enrich")
-                sending.append(worker.deadletter.send(key=None, value=encode(record)))
-                m.deadletters.labels(stage="enrich", reason=reason).inc()
-            await confirm(sending)
-            for event in taken:
-                await batches.ack(event)
-            m.articles_out.labels(stage="enrich").inc(done)
+        # One batch at work per NLP process; as many more may wait, done, for an earlier one's acks.
+        in_flight = BatchesInFlight(running=pool.processes, waiting=pool.processes)
+        try:
+            async for events in batches.noack_take(settings.nlp_batch_size, within=settings.nlp_batch_seconds):
+                taken = list(cast(list[faust.EventT[bytes]], events))  # noack_take yields the events
+                m.articles_in.labels(stage="enrich").inc(len(taken))
+
+                async def acknowledge(taken: list[faust.EventT[bytes]] = taken) -> None:
+                    for event in taken:
+                        await batches.ack(event)
+
+                await in_flight.start(functools.partial(enrich_batch, taken), acknowledge)
+                if in_flight.stopped:
+                    return  # a batch was not acked (the worker is crashing): no later one may be
+        finally:
+            # A stop or rebalance does not wait for the batches in flight: they stay unacked.
+            await in_flight.close()

@@ -1,11 +1,14 @@
 """`make bench` (`newsmon bench`): the whole pipeline on a real broker against the same code in a bare loop.
 
-Both runs process the same generated articles in this one process's run, so the ratio
-pipeline/baseline says what Kafka, Faust and the hops cost, whatever the machine's speed."""
+Both runs process the same generated articles in this one process's run, with the same number of
+NLP processes (NEWSMON_NLP_PROCESSES, by default one per core), so the ratio pipeline/baseline says
+what Kafka, Faust and the hops cost, whatever the machine's speed."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import statistics
 import sys
 import threading
@@ -22,9 +25,11 @@ from newsmon import topics
 from newsmon.alerts.rules import evaluate
 from newsmon.analyze import batched
 from newsmon.clock import epoch_from_iso
+from newsmon.devtools import local_kafka
 from newsmon.devtools.bench.articles import make_articles, measure
+from newsmon.devtools.bench.cpu import CpuWatch, nlp_children
 from newsmon.devtools.run import broker, worker_process
-from newsmon.enrich.articles import enrich_articles, warm_up
+from newsmon.enrich.pool import NlpPool, start_nlp_pool
 from newsmon.kafka_clients import client_config, create_topics
 from newsmon.nlp.enricher import Enricher
 from newsmon.normalize.article import to_normalized
@@ -56,7 +61,7 @@ def enrichment_per_core(count: int, words: int, settings: Settings) -> dict[str,
 
 
 def process_tree_rss_mib(pid: int) -> float:
-    """Resident memory of a process and its children (the worker and its NLP process)."""
+    """Resident memory of a process and its children (the worker and its NLP processes)."""
     total_kib, pending = 0, [pid]
     while pending:
         current = pending.pop()
@@ -78,27 +83,39 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def baseline(articles: list[dict[str, Any]], settings: Settings) -> dict[str, Any]:
-    """The same normalize, enrich and alert code in a plain loop: no broker, no Faust."""
-    enricher = Enricher(settings)
-    warm_up(enricher)
-    started = time.perf_counter()
-    alerts = 0
-    for batch in batched(articles, settings.nlp_batch_size):
+    """The same normalize, enrich and alert code in a bare loop, no broker, no Faust, with as many
+    NLP processes as the worker (the worker's pool, started and warmed before the clock starts):
+    what the machine can do, for the pipeline to be measured against."""
+    pool = start_nlp_pool(settings)
+    try:
+        return asyncio.run(baseline_run(pool, articles, settings))
+    finally:
+        pool.close()
+
+
+async def baseline_run(pool: NlpPool, articles: list[dict[str, Any]], settings: Settings) -> dict[str, Any]:
+    async def one_batch(batch: list[dict[str, Any]]) -> int:
         normalized = [
             to_normalized(
                 parse_raw(orjson.dumps(a), max_text_bytes=settings.max_text_bytes), ingested_at=None, raw_position=None
             )
             for a in batch
         ]
-        for enriched in enrich_articles(enricher, normalized):
-            if isinstance(enriched, EnrichedArticle):
-                alerts += len(evaluate(enriched))
+        results = await pool.run(normalized)  # waits for a free NLP process: one batch at work in each
+        return sum(len(evaluate(result)) for result in results if isinstance(result, EnrichedArticle))
+
+    cpu = CpuWatch({"bench_main": [os.getpid()], "nlp": nlp_children(os.getpid())})
+    cpu.start()
+    started = time.perf_counter()
+    alerts = sum(await asyncio.gather(*(one_batch(b) for b in batched(articles, settings.nlp_batch_size))))
     elapsed = time.perf_counter() - started
     return {
         "articles": len(articles),
         "seconds": round(elapsed, 2),
         "articles_per_s": round(len(articles) / elapsed, 1),
         "alerts": alerts,
+        "nlp_processes": pool.processes,
+        "cpu": cpu.stop(len(articles)),
     }
 
 
@@ -132,7 +149,9 @@ def collect(consumer: KafkaConsumer, expected: set[str], timeout: float) -> Coll
         got = False
         for message in consumer:
             got = True
-            record = orjson.loads(message.value)
+            record = orjson.loads(message.value) if message.value is not None else {}  # None: a tombstone
+            if not record.get("ingested_at"):
+                continue  # a spike's alert: no one article's ingest time
             lag = time.time() - epoch_from_iso(record["ingested_at"])
             if message.topic == topics.ENRICHED and record["id"] in expected:
                 enriched[record["id"]] = lag
@@ -172,10 +191,20 @@ def pipeline(
                 enable_auto_commit=False,
                 consumer_timeout_ms=200,
             )
+            cpu = CpuWatch(
+                {
+                    "worker_main": [worker.pid],
+                    "nlp": nlp_children(worker.pid),
+                    "broker": [pid for pid in [local_kafka.running_pid(live.data_dir / "kafka")] if pid],
+                    "bench_clients": [os.getpid()],
+                }
+            )
+            cpu.start()
             started = time.time()
             publish((Outgoing(a["id"].encode(), orjson.dumps(a), a["id"]) for a in articles), live)
             burst = collect(consumer, {a["id"] for a in articles}, timeout)
             elapsed = burst.last_enriched_at - started
+            burst_cpu = cpu.stop(len(articles))
             worker_rss = process_tree_rss_mib(worker.pid)
             publisher = threading.Thread(target=publish_paced, args=(paced, live, rate))
             publisher.start()
@@ -191,6 +220,7 @@ def pipeline(
             "articles_per_s": round(len(burst.enriched) / elapsed, 1),
             "alerts": len(burst.alerts),
             **latency_summary(burst),
+            "cpu": burst_cpu,
         },
         "paced": {
             "articles": len(paced),
@@ -219,12 +249,17 @@ def main(
     )
     print("bench: enrichment alone, one process ...", file=sys.stderr)
     per_core = enrichment_per_core(400, 400, settings)
-    print("bench: baseline (bare in-process loop) ...", file=sys.stderr)
+    print(f"bench: baseline (bare loop, {settings.nlp_processes} NLP processes) ...", file=sys.stderr)
     bare = baseline(burst, settings)
-    print("bench: pipeline (Kafka + Faust worker): a burst, then a steady feed ...", file=sys.stderr)
+    print(
+        f"bench: pipeline (Kafka + Faust worker, {settings.nlp_processes} NLP processes): "
+        "a burst, then a steady feed ...",
+        file=sys.stderr,
+    )
     piped = pipeline(burst, paced, paced_rate, settings, timeout)
     ratio = round(piped["burst"]["articles_per_s"] / bare["articles_per_s"], 3)
     result = {
+        "nlp_processes": settings.nlp_processes,
         "enrichment_articles_per_s_per_core": per_core,
         "baseline": bare,
         "pipeline": piped,
@@ -245,7 +280,11 @@ def main(
             "ingest_to_alert_p99_s",
         ):
             rows.append((f"{label} {key.removeprefix('ingest_to_').removesuffix('_s')} s", "", piped[phase][key]))
-    rows.append(("worker memory (RSS, with NLP process) MiB", "", piped["worker_rss_mib"]))
+    rows.append(("NLP processes", bare["nlp_processes"], settings.nlp_processes))
+    for key in sorted({*bare["cpu"], *piped["burst"]["cpu"]}, key=lambda k: (k == "machine_busy_share", k)):
+        name = key.replace("_cpu_ms_per_article", " CPU ms/article").replace("_", " ")
+        rows.append((f"{name} (burst)", bare["cpu"].get(key, ""), piped["burst"]["cpu"].get(key, "")))
+    rows.append(("worker memory (RSS, with NLP processes) MiB", "", piped["worker_rss_mib"]))
     print(f"{'':44}{'baseline':>10}{'pipeline':>10}")
     for name, left, right in rows:
         print(f"{name:44}{left!s:>10}{right!s:>10}")
