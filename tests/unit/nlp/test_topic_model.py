@@ -21,6 +21,7 @@ from newsmon.nlp.topics.classifier import (
 )
 from newsmon.settings import Settings
 
+POLITICS = "medtop:11000000"
 SPORT, ECONOMY, CONFLICT, CRIME, DISASTER = (
     "medtop:15000000",
     "medtop:04000000",
@@ -43,6 +44,7 @@ def tiny_examples() -> list[Example]:
 def test_topic_model_words_split_reduplication_however_tokenized():
     assert model_words(["luka-luka", "di", "123", "pasar"]) == ["luka", "luka", "pasar"]
     assert model_words(["luka", "-", "luka"]) == ["luka", "luka"]
+    assert model_words(["yang", "luka-yang", "pasar"], {"yang"}) == ["luka", "pasar"]  # function words out
 
 
 def test_topic_model_terms_add_prefixes_of_longer_words():
@@ -83,8 +85,8 @@ def test_combine_moderate_rule_evidence_of_hard_news_leads_only_when_the_model_s
 
 
 def test_combine_a_confident_model_leads_soft_news_and_keeps_the_rule_topics():
-    chosen = combine({ECONOMY: 0.7, CONFLICT: 0.3}, {SPORT: 0.8, ECONOMY: 0.15})
-    assert [c.code for c in chosen] == [SPORT, ECONOMY, CONFLICT]
+    chosen = combine({ECONOMY: 0.7, POLITICS: 0.3}, {SPORT: 0.8, ECONOMY: 0.15})
+    assert [c.code for c in chosen] == [SPORT, ECONOMY, POLITICS]
     assert chosen[0].score == 0.8 and chosen[1].score == 0.7  # the rules' scores stand below it
     raised = combine({SPORT: 0.9}, {SPORT: 0.6})
     assert raised[0].code == SPORT and raised[0].score == 0.9  # a stronger rule score is kept
@@ -92,10 +94,15 @@ def test_combine_a_confident_model_leads_soft_news_and_keeps_the_rule_topics():
 
 def test_combine_an_unsure_model_never_displaces_the_rules():
     unsure = MODEL_CONFIDENT - 0.05
-    chosen = combine({CONFLICT: 0.3}, {SPORT: unsure, ECONOMY: 1 - unsure})
+    chosen = combine({POLITICS: 0.3}, {SPORT: unsure, ECONOMY: 1 - unsure})
     assert chosen[0].code == ECONOMY  # ECONOMY is confident
-    chosen = combine({CONFLICT: 0.3}, {SPORT: unsure, ECONOMY: unsure, CRIME: 1 - 2 * unsure})
-    assert [c.code for c in chosen] == [CONFLICT]
+    chosen = combine({POLITICS: 0.3}, {SPORT: unsure, ECONOMY: unsure, CRIME: 1 - 2 * unsure})
+    assert [c.code for c in chosen] == [POLITICS]
+
+
+def test_combine_any_hard_news_topic_leads_when_the_rules_see_nothing_of_the_model_choice():
+    assert combine({DISASTER: 0.39}, {"medtop:13000000": 0.4})[0].code == DISASTER  # "There was an earthquake."
+    assert combine({DISASTER: 0.39, SPORT: 0.2}, {SPORT: 0.9})[0].code == SPORT  # the rules see sport too
 
 
 def test_combine_gives_a_topic_when_only_the_model_has_an_opinion():

@@ -78,8 +78,9 @@ class Example:
 
 def tokenize(language: str, texts: Sequence[str]) -> list[list[str]]:
     """The classifier's words (classifier.model_words) of each text, tokenized as spaCy's blank pipeline does."""
-    tokenizer = spacy.blank(language).tokenizer
-    return [model_words(t.lower_ for t in tokenizer(text)) for text in texts]
+    nlp = spacy.blank(language)
+    stop_words = frozenset(nlp.Defaults.stop_words)
+    return [model_words((t.lower_ for t in nlp.tokenizer(text)), stop_words) for text in texts]
 
 
 def dev_slice(text: str) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,10 +30,11 @@ MODEL_LANGUAGES = ("id", "en")
 HARD_NEWS = frozenset({"medtop:16000000", "medtop:03000000", "medtop:02000000"})
 # A rule score this high for a hard-news code is an event the rules recognised (an attack, a flood,
 # an arrest): that topic leads, whatever the classifier prefers. From HARD_NEWS_LIKELY up it leads
-# when the classifier gives hard news HARD_NEWS_SHARE of its probability or more, or when the rules
-# see nothing of the classifier's first choice: a soft article that mentions a flood once ("harga
-# cabai naik karena banjir", with its economy terms) stays with the classifier's topic, while a
-# flood report the classifier takes for sport ("boats", "rescuers") stays a disaster.
+# when the classifier gives hard news HARD_NEWS_SHARE of its probability or more; at any score
+# (the rules name a topic only on a strong term) when the rules see nothing of the classifier's
+# first choice. A soft article that mentions a flood once ("harga cabai naik karena banjir", with
+# its economy terms) stays with the classifier's topic, while a flood report the classifier takes
+# for sport ("boats", "rescuers") or "There was an earthquake." stays a disaster.
 HARD_NEWS_PRESENT = 0.85
 HARD_NEWS_LIKELY = 0.5
 HARD_NEWS_SHARE = 0.2
@@ -49,13 +50,14 @@ def model_path(language: str) -> Path:
     return DATA_DIR / f"topic_model_{language}.npz"
 
 
-def model_words(lower_tokens: Iterable[str]) -> list[str]:
-    """Words of three letters or more; "luka-luka" gives "luka" twice, however it was tokenized."""
+def model_words(lower_tokens: Iterable[str], stop_words: Set[str] = frozenset()) -> list[str]:
+    """Words of three letters or more, not in `stop_words` (the language's function words, which
+    spaCy lists: they say nothing of a topic); "luka-luka" gives "luka" twice, however tokenized."""
     words = []
     for token in lower_tokens:
         if "-" in token:
-            words += [part for part in token.split("-") if len(part) >= 3 and part.isalpha()]
-        elif len(token) >= 3 and token.isalpha():
+            words += [p for p in token.split("-") if len(p) >= 3 and p.isalpha() and p not in stop_words]
+        elif len(token) >= 3 and token.isalpha() and token not in stop_words:
             words.append(token)
     return words
 
@@ -168,8 +170,9 @@ def combine(rule_scores: Mapping[str, float], model_probabilities: Mapping[str, 
     """The article's topics, first topic first, from the rule scores and the classifier's opinion.
 
     1. Hard news the rules recognised (a hard-news code scoring HARD_NEWS_PRESENT or more, or
-       HARD_NEWS_LIKELY with the classifier's HARD_NEWS_SHARE or a first choice the rules do not
-       see) leads: rule topics first, in their order; the classifier's confident codes follow.
+       HARD_NEWS_LIKELY with the classifier's HARD_NEWS_SHARE, or any score when the rules do not see
+       the classifier's first choice) leads: rule topics first, in their order; the classifier's
+       confident codes follow.
     2. Otherwise a confident classifier (first probability >= MODEL_CONFIDENT) leads: its first code
        (scored by the larger of its probability and the rule score), then the rest by score.
     3. Otherwise the rules' topics stand; only when there are none does the classifier's guess
@@ -184,8 +187,10 @@ def combine(rule_scores: Mapping[str, float], model_probabilities: Mapping[str, 
     hard_rule = max((rule_scores.get(code, 0.0) for code in HARD_NEWS), default=0.0)
     hard_share = sum(model_probabilities.get(code, 0.0) for code in HARD_NEWS)
     unsupported = bool(ranked_model) and ranked_model[0][0] not in rule_scores
-    hard = hard_rule >= HARD_NEWS_PRESENT or (
-        hard_rule >= HARD_NEWS_LIKELY and (hard_share >= HARD_NEWS_SHARE or unsupported)
+    hard = (
+        hard_rule >= HARD_NEWS_PRESENT
+        or (hard_rule >= HARD_NEWS_LIKELY and hard_share >= HARD_NEWS_SHARE)
+        or (hard_rule > 0 and unsupported)
     )
     confident = bool(ranked_model) and ranked_model[0][1] >= MODEL_CONFIDENT
     if not ranked_model or hard or (rules and not confident):

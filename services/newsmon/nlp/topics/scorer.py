@@ -111,10 +111,13 @@ class TopicScorer:
     def __init__(
         self, nlp: Language, terms_language: str, table: dict[str, Any] | None = None, use_model: bool = True
     ) -> None:
-        """Rules from data/topic_terms/<terms_language>.json, or from `table` (the same format) if given;
-        the trained classifier of that language unless `use_model` is False (or there is none)."""
+        """Rules from data/topic_terms/<terms_language>.json with the trained classifier of that language
+        (unless `use_model` is False, or there is none), or a rule table given as `table` (the same
+        format), scored alone."""
         self.labels = topic_labels()
-        self.model = load_model(terms_language) if use_model and terms_language in MODEL_LANGUAGES else None
+        wanted = use_model and table is None and terms_language in MODEL_LANGUAGES
+        self.model = load_model(terms_language) if wanted else None
+        self.stop_words = frozenset(nlp.Defaults.stop_words)  # left out of the classifier's words
         source = f"topic_terms/{terms_language}.json" if table is None else "rule table"
         if table is None:
             table = load_json(source) if data_exists(source) else {}
@@ -238,7 +241,7 @@ class TopicScorer:
         return Topic(code=code, label=self.labels[code], score=round(score, 4), evidence=ranked[:MAX_EVIDENCE_TERMS])
 
     def add_model_opinion(self, doc: Doc, topics: list[Topic], model: TopicModel) -> list[Topic]:
-        rows, values = model.features(model_words(token_view(doc).lower))
+        rows, values = model.features(model_words(token_view(doc).lower, self.stop_words))
         by_code = {t.code: t for t in topics}
         combined = []
         for choice in combine({t.code: t.score for t in topics}, model.opinion(rows, values)):
