@@ -30,7 +30,8 @@ MODEL_LANGUAGES = ("id", "en")
 HARD_NEWS = frozenset({"medtop:16000000", "medtop:03000000", "medtop:02000000"})
 # A rule score this high for a hard-news code is an event the rules recognised (an attack, a flood,
 # an arrest): that topic leads, whatever the classifier prefers. From HARD_NEWS_LIKELY up it leads
-# when the classifier gives hard news HARD_NEWS_SHARE of its probability or more; at any score
+# when the classifier gives hard news HARD_NEWS_SHARE of its probability or more, or when it is the
+# rules' own first topic (a bus "pariwisata" down a ravine is an accident, not travel); at any score
 # (the rules name a topic only on a strong term) when the rules see nothing of the classifier's
 # first choice. A soft article that mentions a flood once ("harga cabai naik karena banjir", with
 # its economy terms) stays with the classifier's topic, while a flood report the classifier takes
@@ -169,10 +170,10 @@ class Choice:
 def combine(rule_scores: Mapping[str, float], model_probabilities: Mapping[str, float]) -> list[Choice]:
     """The article's topics, first topic first, from the rule scores and the classifier's opinion.
 
-    1. Hard news the rules recognised (a hard-news code scoring HARD_NEWS_PRESENT or more, or
-       HARD_NEWS_LIKELY with the classifier's HARD_NEWS_SHARE, or any score when the rules do not see
-       the classifier's first choice) leads: rule topics first, in their order; the classifier's
-       confident codes follow.
+    1. Hard news the rules recognised (a hard-news code scoring HARD_NEWS_PRESENT or more;
+       HARD_NEWS_LIKELY with the classifier's HARD_NEWS_SHARE or as the rules' first topic; any
+       score when the rules do not see the classifier's first choice): rule topics first, in their
+       order; the classifier's confident codes follow.
     2. Otherwise a confident classifier (first probability >= MODEL_CONFIDENT) leads: its first code
        (scored by the larger of its probability and the rule score), then the rest by score.
     3. Otherwise the rules' topics stand; only when there are none does the classifier's guess
@@ -189,7 +190,7 @@ def combine(rule_scores: Mapping[str, float], model_probabilities: Mapping[str, 
     unsupported = bool(ranked_model) and ranked_model[0][0] not in rule_scores
     hard = (
         hard_rule >= HARD_NEWS_PRESENT
-        or (hard_rule >= HARD_NEWS_LIKELY and hard_share >= HARD_NEWS_SHARE)
+        or (hard_rule >= HARD_NEWS_LIKELY and (hard_share >= HARD_NEWS_SHARE or rules[0][0] in HARD_NEWS))
         or (hard_rule > 0 and unsupported)
     )
     confident = bool(ranked_model) and ranked_model[0][1] >= MODEL_CONFIDENT
