@@ -92,7 +92,7 @@ eval: setup-python ## accuracy tables on ../shared/data, through the same code a
 models: setup-python ## train the NER pipelines and the topic classifier from ../shared/data (fixed seed)
 	@$(PY) -m newsmon.devtools.training >&2
 	@$(PY) -m newsmon.devtools.training.lexicon >&2
-	@$(PY) -m newsmon.devtools.training.topic_model >&2
+	@OPENBLAS_NUM_THREADS=1 $(PY) -m newsmon.devtools.training.topic_model >&2
 
 clean: ## remove local state (broker data, virtualenv, jars)
 	rm -rf var $(VENV) deploy/kafka/libs

@@ -74,12 +74,12 @@ def test_default_rules_on_enriched_articles(enriched, case):
     assert raised(article) == expected
 
 
-def test_default_rules_quetta_has_no_topic_and_alerts_as_an_incident(enriched):
+def test_default_rules_quetta_bombing_is_conflict_and_alerts_as_an_incident(enriched):
     article = enriched["case-0"]
-    assert article.topics == []  # what the issue found: no topic, yet people were killed
+    assert article.topics[0].code == "medtop:16000000"  # it had no topic at all before (issue 11)
     [alert, _] = evaluate(article)
-    assert alert.topic.code == "medtop:03000000" and alert.topic.score == 0.0
-    assert alert.headline == "[CRITICAL] Quetta: at least 12 killed, 30 injured (disaster, accident and emergency incident)"
+    assert alert.topic.code == "medtop:16000000" and alert.topic.score > 0
+    assert alert.headline == "[CRITICAL] Quetta: at least 12 killed, 30 injured (conflict, war and peace)"
 
 
 def test_default_rules_the_chicago_shooting_alerts_as_crime(enriched):

@@ -9,6 +9,7 @@ TOP_LEVEL = set(load_json("iptc_top_level.json")["topics"])
 CHANNELS = {
     "detik": {"food", "properti", "sport", "oto", "finance", "inet", "travel", "health", "edu"},
     "tribun": {"Bisnis", "Kesehatan", "Otomotif", "Pengetahuan", "Gaya Hidup", "Olahraga", "Pendidikan", "Teknologi"},
+    "sib200": {"science/technology", "travel", "politics", "sports", "health", "entertainment", "geography"},
 }
 
 
@@ -33,3 +34,11 @@ def test_a_few_obvious_mappings():
     assert maps["detik"]["sport"] == maps["tribun"]["Olahraga"] == "medtop:15000000"
     assert maps["detik"]["health"] == maps["tribun"]["Kesehatan"] == "medtop:07000000"
     assert maps["detik"]["edu"] == maps["tribun"]["Pendidikan"] == "medtop:05000000"
+
+
+def test_clickid_keys_are_publisher_channels_and_hard_news_desks_are_not_scored():
+    clickid = label_map()["clickid"]
+    publishers = {"kompas", "okezone", "sindonews", "tempo", "tribunnews", "pos_metro"}
+    assert all(key.split("/")[0] in publishers for key in clickid)
+    assert clickid["sindonews/Nasional/hukum"] == clickid["pos_metro/Kriminal"] == "medtop:02000000"
+    assert clickid["kompas/News/Nasional"] is None and clickid["okezone/News"] is None

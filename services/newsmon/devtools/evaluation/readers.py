@@ -340,3 +340,65 @@ def parse_gva_jsonl(content: str) -> list[Incident]:
 def read_gva(data: Path) -> list[Incident] | None:
     path = data / "casualties/en/gva/incidents_dev.jsonl"
     return parse_gva_jsonl(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+# --- more topic sets: CLICK-ID, SIB-200, the held-out hard-news set ------------------------------
+
+CLICKID_PUBLISHERS = ("kompas", "okezone", "sindonews", "tempo", "tribunnews", "pos_metro")
+# The scrape joined a page's paragraphs with commas after the full stop ("... Riau.,Penangkapan").
+_CLICKID_PARAGRAPH = re.compile(r"(?<=[.!?\"”]),(?=\S)")
+HARD_NEWS_DIR = Path(__file__).with_name("data")
+
+
+def clean_clickid_text(content: str) -> str:
+    return _CLICKID_PARAGRAPH.sub("\n", content.strip().removeprefix("- ").strip())
+
+
+def clickid_label(publisher: str, row: Mapping[str, Any]) -> str:
+    """The key of the label map: publisher/channel/sub-channel, "-" and empty parts left out."""
+    parts = [publisher] + [str(row.get(k) or "").strip() for k in ("category", "sub_category")]
+    return "/".join(p for p in parts if p and p != "-")
+
+
+def read_clickid(data: Path) -> list[LabelledArticle] | None:
+    """CLICK-ID's six publishers (topics/id/clickid/<publisher>.jsonl), label = clickid_label."""
+    folder = data / "topics/id/clickid"
+    if not folder.is_dir():
+        return None
+    articles = []
+    for publisher in CLICKID_PUBLISHERS:
+        path = folder / f"{publisher}.jsonl"
+        if not path.is_file():
+            continue
+        # split("\n"), not splitlines(): the texts hold U+2028 and other breaks inside JSON strings.
+        for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+            if line.strip():
+                row = json.loads(line)
+                articles.append(
+                    LabelledArticle(
+                        id=f"clickid-{publisher}-{n}",
+                        title=str(row.get("title") or "").strip(),
+                        text=clean_clickid_text(str(row.get("content") or "")),
+                        label=clickid_label(publisher, row),
+                    )
+                )
+    return articles
+
+
+def read_sib200(data: Path, language: str, split: str) -> list[LabelledArticle] | None:
+    """SIB-200 topics/<language>/sib200/<split>.tsv: index_id, category, text (one sentence each)."""
+    path = data / f"topics/{language}/sib200/{split}.tsv"
+    if not path.is_file():
+        return None
+    rows = csv.DictReader(path.read_text(encoding="utf-8").splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
+    return [
+        LabelledArticle(id=f"sib200-{language}-{row['index_id']}", title="", text=row["text"], label=row["category"])
+        for row in rows
+    ]
+
+
+def read_hard_news(language: str, folder: Path = HARD_NEWS_DIR) -> list[LabelledArticle]:
+    """The held-out hard-news set (evaluation/data/README.md); label = accepted codes joined by "|"."""
+    path = folder / f"hard_news_heldout_{language}.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [LabelledArticle(id=r["id"], title=r["title"], text=r["text"], label="|".join(r["gold"])) for r in rows]

@@ -1,2 +1,3 @@
 """newsmon_topics: IPTC Media Topics from term rules kept as data (rules.py compiles them, scorer.py
-scores a document), with a trained classifier for Indonesian soft news (classifier.py)."""
+scores a document), with trained classifiers for Indonesian and English (classifier.py), combined
+by classifier.combine."""

@@ -9,8 +9,10 @@ STRONG_TERM_WEIGHT) and the evidence, the sum, reaches the topic's threshold. Th
 1 - exp(-evidence / SCORE_SCALE), rounded to 4 places, so in [0, 1]. Evidence lists fired
 combinations first, then terms by contribution, at most MAX_EVIDENCE_TERMS.
 
-For Indonesian a trained classifier (classifier.py) ranks the six soft topics its labelled data
-covers; its probability raises a topic's score unless the rules see hard news.
+For Indonesian and English a trained classifier (classifier.py) gives its opinion too, and
+classifier.combine decides the order: hard news the rules recognise leads, then a confident
+classifier, then the rules. A topic the classifier placed has its score (its probability, or the
+rule score when higher) and, after the rule evidence, the words that weighed most for it.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from spacy.tokens import Doc
 
 from newsmon.nlp.resources import data_exists, load_json
 from newsmon.nlp.token_view import token_view
-from newsmon.nlp.topics.classifier import TopicModel, combine, load_model, model_words
+from newsmon.nlp.topics.classifier import MODEL_LANGUAGES, TopicModel, combine, load_model, model_words
 from newsmon.nlp.topics.rules import STRONG_TERM_WEIGHT, Combination, Exclusion, Scope, TopicRules
 from newsmon.records import Topic
 
@@ -106,11 +108,16 @@ def _longest_first(spans: list[_Occurrence]) -> list[_Occurrence]:
 
 
 class TopicScorer:
-    def __init__(self, nlp: Language, terms_language: str, table: dict[str, Any] | None = None) -> None:
-        """Rules from data/topic_terms/<terms_language>.json, or from `table` (the same format) if given."""
+    def __init__(
+        self, nlp: Language, terms_language: str, table: dict[str, Any] | None = None, use_model: bool = True
+    ) -> None:
+        """Rules from data/topic_terms/<terms_language>.json with the trained classifier of that language
+        (unless `use_model` is False, or there is none), or a rule table given as `table` (the same
+        format), scored alone."""
         self.labels = topic_labels()
-        # The trained classifier exists for Indonesian only (the language of the labelled sets).
-        self.model = load_model() if terms_language == "id" else None
+        wanted = use_model and table is None and terms_language in MODEL_LANGUAGES
+        self.model = load_model(terms_language) if wanted else None
+        self.stop_words = frozenset(nlp.Defaults.stop_words)  # left out of the classifier's words
         source = f"topic_terms/{terms_language}.json" if table is None else "rule table"
         if table is None:
             table = load_json(source) if data_exists(source) else {}
@@ -141,9 +148,9 @@ class TopicScorer:
             topic = self._topic(code, evidence)
             if topic is not None:
                 topics.append(topic)
+        topics.sort(key=lambda t: (-t.score, t.code))
         if self.model is not None:
             topics = self.add_model_opinion(doc, topics, self.model)
-        topics.sort(key=lambda t: (-t.score, t.code))
         return topics
 
     def _term_evidence(self, view: _Doc) -> dict[str, dict[str, tuple[float, float, bool]]]:
@@ -234,22 +241,23 @@ class TopicScorer:
         return Topic(code=code, label=self.labels[code], score=round(score, 4), evidence=ranked[:MAX_EVIDENCE_TERMS])
 
     def add_model_opinion(self, doc: Doc, topics: list[Topic], model: TopicModel) -> list[Topic]:
-        words = model_words(token_view(doc).lower)
+        rows, values = model.features(model_words(token_view(doc).lower, self.stop_words))
         by_code = {t.code: t for t in topics}
-        combined = combine({t.code: t.score for t in topics}, model.probabilities(words))
-        for code, score in combined.items():
-            rule_topic = by_code.get(code)
-            if rule_topic is not None and score <= rule_topic.score:
-                continue
+        combined = []
+        for choice in combine({t.code: t.score for t in topics}, model.opinion(rows, values)):
+            rule_topic = by_code.get(choice.code)
             evidence = rule_topic.evidence if rule_topic else []
-            extra = [w for w in model.evidence(words, code) if w not in evidence]
-            by_code[code] = Topic(
-                code=code,
-                label=self.labels[code],
-                score=round(score, 4),
-                evidence=(evidence + extra)[:MAX_EVIDENCE_TERMS],
+            if choice.from_model:
+                evidence = evidence + [w for w in model.evidence_of(rows, values, choice.code) if w not in evidence]
+            combined.append(
+                Topic(
+                    code=choice.code,
+                    label=self.labels[choice.code],
+                    score=choice.score,
+                    evidence=evidence[:MAX_EVIDENCE_TERMS],
+                )
             )
-        return list(by_code.values())
+        return combined
 
 
 @Language.factory(
