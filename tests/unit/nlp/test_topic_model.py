@@ -54,17 +54,19 @@ def test_topic_model_terms_add_prefixes_of_longer_words():
 
 def test_topic_model_ranks_by_the_words_it_learned():
     model = train("id", tiny_examples())
-    sport = model.probabilities(["pelatih", "gol", "liga", "kata"])
+    sport = model.probabilities(["pelatih", "gol", "liga", "gol", "liga", "bank", "kata"])
     assert max(sport, key=sport.__getitem__) == SPORT and abs(sum(sport.values()) - 1) < 1e-6
-    economy = model.probabilities(["inflasi", "saham", "rupiah"])
+    economy = model.probabilities(["saham", "bank", "saham", "bank", "gol"])
     assert max(economy, key=economy.__getitem__) == ECONOMY
     assert model.probabilities(["kata", "yang"]) == {}  # nothing it knows: no opinion
+    # Too few words it knows for an opinion: one ambiguous word must not give a text its topic.
+    assert model.probabilities(["saham", "saham", "bank", "kata"]) == {}
     assert "saham" in model.evidence(["inflasi", "saham", "gol"], ECONOMY)
 
 
 def test_topic_model_long_articles_are_no_more_certain_than_their_mix_of_words():
     model = train("id", tiny_examples())
-    mix = ["gol", "saham", "saham"]
+    mix = ["gol", "liga", "saham", "saham", "bank", "bank"]
     medium, long = model.probabilities(mix * 20), model.probabilities(mix * 200)
     # Unit-length features: repeating the same mix of words does not sharpen the opinion.
     assert long[ECONOMY] <= medium[ECONOMY] < 0.9

@@ -45,6 +45,10 @@ MODEL_CONFIDENT = 0.4
 # Codes the classifier lists beside the rules' topics, at most, and the least probability it needs.
 MODEL_TOPICS = 2
 MODEL_MINIMUM = 0.15
+# Fewer words than this that the classifier knows (prefixes aside) and it has no opinion: a text of a
+# word or two ("Hostile Brackets-Run Kyiv") would get a topic from one ambiguous word, and a topic
+# is what lets two articles of one place and time join one story.
+MODEL_MIN_WORDS = 3
 
 
 def model_path(language: str) -> Path:
@@ -99,8 +103,9 @@ class TopicModel:
         return rows, scaled
 
     def opinion(self, rows: npt.NDArray[np.intp], values: npt.NDArray[np.float32]) -> dict[str, float]:
-        """code -> probability for features(); {} when the article has no term the model knows."""
-        if not len(rows):
+        """code -> probability for features(); {} when the article has fewer than MODEL_MIN_WORDS
+        words the model knows."""
+        if sum(1 for row in rows if not self.vocabulary[row].startswith("~")) < MODEL_MIN_WORDS:
             return {}
         scores = self.bias + values @ self.weights[rows]
         exps = np.exp(scores - scores.max())
