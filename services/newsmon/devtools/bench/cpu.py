@@ -8,6 +8,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsmon.devtools import local_kafka
+from newsmon.settings import Settings
+
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -71,3 +74,17 @@ class CpuWatch:
         }
         busy_share = (busy - self._machine_before[0]) / max(total - self._machine_before[1], 1)
         return {**per_article, "machine_busy_share": round(busy_share, 3)}
+
+
+def worker_cpu_watch(settings: Settings, worker_pid: int) -> CpuWatch:
+    """The CPU of a benchmark run: the worker's own process, its NLP processes, the broker this
+    command started (data_dir/kafka), and this process, the benchmark's clients."""
+    broker = local_kafka.running_pid(settings.data_dir / "kafka")
+    return CpuWatch(
+        {
+            "worker_main": [worker_pid],
+            "nlp": nlp_children(worker_pid),
+            "broker": [broker] if broker else [],
+            "bench_clients": [os.getpid()],
+        }
+    )

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 
 import orjson
@@ -23,8 +22,7 @@ from kafka import KafkaConsumer
 from newsmon import topics
 from newsmon.clock import now_iso
 from newsmon.contracts import encode
-from newsmon.devtools import local_kafka
-from newsmon.devtools.bench.cpu import CpuWatch, nlp_children
+from newsmon.devtools.bench.cpu import worker_cpu_watch
 from newsmon.devtools.bench.pipeline import collect, generate_articles
 from newsmon.devtools.run import broker, worker_process
 from newsmon.kafka_clients import client_config, create_topics
@@ -50,14 +48,7 @@ def enrich_stage(settings: Settings, articles: int, seed: int, timeout: float = 
                 enable_auto_commit=False,
                 consumer_timeout_ms=200,
             )
-            cpu = CpuWatch(
-                {
-                    "worker_main": [worker.pid],
-                    "nlp": nlp_children(worker.pid),
-                    "broker": [pid for pid in [local_kafka.running_pid(live.data_dir / "kafka")] if pid],
-                    "bench_clients": [os.getpid()],
-                }
-            )
+            cpu = worker_cpu_watch(live, worker.pid)
             producer = make_producer(live)
             cpu.start()
             started = time.time()

@@ -25,9 +25,8 @@ from newsmon import topics
 from newsmon.alerts.rules import evaluate
 from newsmon.analyze import batched
 from newsmon.clock import epoch_from_iso
-from newsmon.devtools import local_kafka
 from newsmon.devtools.bench.articles import make_articles, measure
-from newsmon.devtools.bench.cpu import CpuWatch, nlp_children
+from newsmon.devtools.bench.cpu import CpuWatch, nlp_children, worker_cpu_watch
 from newsmon.devtools.run import broker, worker_process
 from newsmon.enrich.pool import NlpPool, start_nlp_pool
 from newsmon.kafka_clients import client_config, create_topics
@@ -191,14 +190,7 @@ def pipeline(
                 enable_auto_commit=False,
                 consumer_timeout_ms=200,
             )
-            cpu = CpuWatch(
-                {
-                    "worker_main": [worker.pid],
-                    "nlp": nlp_children(worker.pid),
-                    "broker": [pid for pid in [local_kafka.running_pid(live.data_dir / "kafka")] if pid],
-                    "bench_clients": [os.getpid()],
-                }
-            )
+            cpu = worker_cpu_watch(live, worker.pid)
             cpu.start()
             started = time.time()
             publish((Outgoing(a["id"].encode(), orjson.dumps(a), a["id"]) for a in articles), live)
