@@ -28,6 +28,7 @@ from newsmon.stream.agents import Worker, register_enrich, register_normalize
 from newsmon.stream.deliver import register_deliver
 from newsmon.stream.producer_metadata import track_every_topic_sent_to
 from newsmon.stream.push import register_push
+from newsmon.stream.recovery import TableManagerResumingSourcesLast
 from newsmon.stream.spikes import register_spikes
 from newsmon.stream.stories import register_stories
 
@@ -89,6 +90,8 @@ def make_app(settings: Settings, stages: Iterable[str] = STAGES, metrics: Metric
         # articles itself, so those of a batch cut short stay uncommitted and are processed again by
         # the partition's next owner (at least once), rather than holding the stop for ever.
         stream_wait_empty=False,
+        # Faust's own drops the messages fetched while a rebalance seeks (stream/recovery.py).
+        TableManager=TableManagerResumingSourcesLast,
     )
     setup_prometheus_sensors(app, name_prefix="faust")
 
