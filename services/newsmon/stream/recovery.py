@@ -1,20 +1,22 @@
-"""Table recovery that resumes the source partitions only after the step that empties the stream queues.
+"""Table recovery that seeks with the flow stopped and resumes the source partitions last.
 
 At the end of a rebalance with tables, Faust's Recovery.on_recovery_completed (faust-streaming
 0.15.3) resumes the source partitions, awaits the seek to their committed offsets, and then calls
-`app.flow_control.resume()`, which empties every stream's queue. The flow is already running by then
-(recovery resumed it to read the changelogs), so the fetcher delivers source messages into those queues
-while the seek is awaited, and the resume drops them. Their fetch position has already moved past them,
-so they are never fetched again in this worker's life:
+`app.flow_control.resume()`, which empties every stream's queue. The flow is already running then
+(recovery resumed it to read the changelogs), and a fetch still in flight holds Faust's set of active
+partitions, which aiokafka reads as "every partition" once pausing has emptied it. So source messages
+are taken from aiokafka during the seek and then dropped, by the emptying or as not active, while their
+fetch position has moved past them. They are never fetched again in this worker's life:
 - a partition that receives nothing more stalls (the worker reads the message again only after a restart);
 - a partition that receives more loses the message: Faust takes the jump in offsets for a gap in the log
   (as compaction leaves) and commits past it.
 Seen as a restarted alert worker that never counted the article sent while it joined
 (tests/agents/test_spikes_worker.py), with the fetch position one past the committed offset.
 
-RecoveryResumingSourcesLast does the same steps in a safe order: seek while the source partitions are
-still paused, empty the queues, and only then resume the partitions, so nothing is delivered before
-the queues are emptied.
+RecoveryResumingSourcesLast stops the flow first: a fetch that comes back while it is stopped is
+thrown away by Faust, which then seeks back to the committed offsets itself. It seeks, empties the
+queues, and only then resumes the source partitions and the flow, so no message is taken before the
+seek that it would not deliver.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from faust.tables.recovery import Recovery
 class RecoveryResumingSourcesLast(Recovery):
     async def on_recovery_completed(self, generation_id: int = 0) -> None:
         consumer = self.app.consumer
+        consumer.stop_flow()  # from here a fetch that returns is thrown away and sought back
         self.log.info("Restore complete!")
         await self.app.on_rebalance_complete.send()
         self._set_recovery_ended()
