@@ -17,6 +17,7 @@ from faust.tables.recovery import Recovery
 from faust.types import TP
 
 from newsmon.stream.recovery import RecoveryResumingSourcesLast
+from newsmon.stream.transport import ConsumerSeekingEveryPartition
 
 SOURCE = TP("news.articles.enriched", 0)
 
@@ -62,7 +63,7 @@ def test_faust_s_own_order_seeks_with_the_flow_running_and_drops_it_so_the_worke
     assert asyncio.run(after_recovery(Recovery)) == (0, True, True)
 
 
-def test_every_worker_recovers_its_tables_with_it(tmp_path):
+def test_every_worker_recovers_its_tables_with_it_and_seeks_every_partition(tmp_path):
     # In a process of its own, as the app registers its metrics once per process.
     recovery = subprocess.run(
         [sys.executable, "-c",
@@ -70,8 +71,9 @@ def test_every_worker_recovers_its_tables_with_it(tmp_path):
          "from newsmon.settings import Settings\n"
          "from newsmon.stream.app import make_app\n"
          "app = make_app(Settings(data_dir=pathlib.Path(sys.argv[1])), ('normalize', 'alert'))\n"
-         "print(type(app.tables.recovery).__name__)",
+         "print(type(app.tables.recovery).__name__, app.transport.Consumer.__name__)",
          str(tmp_path)],
         capture_output=True, text=True, timeout=120, check=True,
-    ).stdout.strip()
-    assert recovery == RecoveryResumingSourcesLast.__name__
+    ).stdout.split()
+    # and its seeks reach every partition (stream/transport.py, tests/integration/test_transport_seek.py)
+    assert recovery == [RecoveryResumingSourcesLast.__name__, ConsumerSeekingEveryPartition.__name__]

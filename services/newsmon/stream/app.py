@@ -31,6 +31,7 @@ from newsmon.stream.push import register_push
 from newsmon.stream.recovery import TableManagerResumingSourcesLast
 from newsmon.stream.spikes import register_spikes
 from newsmon.stream.stories import register_stories
+from newsmon.stream.transport import App
 
 
 def app_id(settings: Settings, stages: tuple[str, ...]) -> str:
@@ -68,7 +69,7 @@ def make_app(settings: Settings, stages: Iterable[str] = STAGES, metrics: Metric
     check_stages_configured(settings, stages)
     name = app_id(settings, stages)
     track_every_topic_sent_to()
-    app = faust.App(
+    app = App(  # faust.App whose seeks reach every partition (stream/transport.py)
         name,
         broker=[f"kafka://{server.strip()}" for server in settings.kafka_bootstrap.split(",")],
         broker_credentials=broker_credentials(settings),
