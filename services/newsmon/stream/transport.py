@@ -7,12 +7,13 @@ partition with no commit yet, or committed at 0, keeps its fetch position, past 
 away. Its first messages were then never read in that worker's life (a restarted worker that never put
 the first report of a partition into a story, tests/integration/test_story_restart.py), or, once
 later messages came, committed past. `seek_every_partition_to_committed` also moves those partitions:
-to offset 0, or to the start of the log where nothing was committed (the app reads from the earliest).
+to offset 0, or to the start of the log where nothing was committed (the app reads from the earliest);
+a table's changelog partitions, which recovery positions itself, stay where they are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import faust
@@ -20,9 +21,14 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from faust.transport.drivers import aiokafka as faust_aiokafka
 
 
-async def seek_every_partition_to_committed(consumer: AIOKafkaConsumer) -> Mapping[TopicPartition, int | None]:
+async def seek_every_partition_to_committed(
+    consumer: AIOKafkaConsumer, keep: Callable[[TopicPartition], bool] = lambda tp: False
+) -> Mapping[TopicPartition, int | None]:
+    """aiokafka's seek_to_committed, and the partitions it leaves moved too, but for those `keep` names."""
     committed: Mapping[TopicPartition, int | None] = await consumer.seek_to_committed()
     for tp, offset in committed.items():
+        if keep(tp):
+            continue
         if offset == 0:
             consumer.seek(tp, 0)
         elif offset is None:
@@ -32,7 +38,11 @@ async def seek_every_partition_to_committed(consumer: AIOKafkaConsumer) -> Mappi
 
 class ConsumerThreadSeekingEveryPartition(faust_aiokafka.AIOKafkaConsumerThread):
     async def seek_to_committed(self) -> Any:
-        return await self.call_thread(seek_every_partition_to_committed, self._ensure_consumer())
+        # A table's changelog partitions are never committed: recovery reads them from offsets of its own.
+        changelogs = self.consumer.app.tables.changelog_topics
+        return await self.call_thread(
+            seek_every_partition_to_committed, self._ensure_consumer(), lambda tp: tp.topic in changelogs
+        )
 
 
 class ConsumerSeekingEveryPartition(faust_aiokafka.Consumer):
