@@ -31,12 +31,11 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from kafka import KafkaConsumer
 
 from newsmon import topics
 from newsmon.devtools.bench.pipeline import generate_articles, process_tree_rss_mib
-from newsmon.devtools.run import broker, say, settings_env
-from newsmon.kafka_clients import client_config, create_topics
+from newsmon.devtools.run import broker, reader_from_start, say, settings_env
+from newsmon.kafka_clients import create_topics
 from newsmon.settings import Settings, load_settings
 from newsmon.sources.files import Outgoing
 from newsmon.sources.publish import publish
@@ -110,14 +109,11 @@ class TopicReader:
     ) -> None:
         self.outcome = Outcome()
         self._inspect = inspect  # e.g. a schema check of every message
-        self._consumer = KafkaConsumer(
+        self._consumer = reader_from_start(
+            settings,
             topics.ENRICHED,
             topics.DEADLETTER,
             topics.ALERTS,
-            **client_config(settings),
-            group_id=None,
-            auto_offset_reset="earliest",
-            enable_auto_commit=False,
             isolation_level=isolation_level,
             max_partition_fetch_bytes=topics.MAX_MESSAGE_BYTES,
         )

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import orjson
 from kafka import KafkaConsumer
@@ -251,16 +252,22 @@ def sources_process(settings: Settings, feeds_path: Path | None) -> Iterator[sub
         yield process
 
 
-@contextmanager
-def alert_consumer(settings: Settings) -> Iterator[KafkaConsumer]:
-    consumer = KafkaConsumer(
-        topics.ALERTS,
+def reader_from_start(settings: Settings, *topic_names: str, **options: Any) -> KafkaConsumer:
+    """A consumer of no group reading `topic_names` from their first message, committing nothing:
+    how the dev tools watch what the workers wrote."""
+    return KafkaConsumer(
+        *topic_names,
         **client_config(settings),
+        group_id=None,
         auto_offset_reset="earliest",
         enable_auto_commit=False,
-        group_id=None,
-        consumer_timeout_ms=500,
+        **options,
     )
+
+
+@contextmanager
+def alert_consumer(settings: Settings) -> Iterator[KafkaConsumer]:
+    consumer = reader_from_start(settings, topics.ALERTS, consumer_timeout_ms=500)
     try:
         yield consumer
     finally:

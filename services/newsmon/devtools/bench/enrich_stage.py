@@ -17,15 +17,14 @@ import json
 import time
 
 import orjson
-from kafka import KafkaConsumer
 
 from newsmon import topics
 from newsmon.clock import now_iso
 from newsmon.contracts import encode
 from newsmon.devtools.bench.cpu import worker_cpu_watch
 from newsmon.devtools.bench.pipeline import collect, generate_articles
-from newsmon.devtools.run import broker, worker_process
-from newsmon.kafka_clients import client_config, create_topics
+from newsmon.devtools.run import broker, reader_from_start, worker_process
+from newsmon.kafka_clients import create_topics
 from newsmon.normalize.article import to_normalized
 from newsmon.normalize.parse import parse_raw
 from newsmon.settings import Settings, load_settings
@@ -40,14 +39,7 @@ def enrich_stage(settings: Settings, articles: int, seed: int, timeout: float = 
     with broker(settings, once=True) as live:
         create_topics(live)
         with worker_process(live, stage="enrich") as worker:
-            consumer = KafkaConsumer(
-                topics.ENRICHED,
-                **client_config(live),
-                group_id=None,
-                auto_offset_reset="earliest",
-                enable_auto_commit=False,
-                consumer_timeout_ms=200,
-            )
+            consumer = reader_from_start(live, topics.ENRICHED, consumer_timeout_ms=200)
             cpu = worker_cpu_watch(live, worker.pid)
             producer = make_producer(live)
             cpu.start()

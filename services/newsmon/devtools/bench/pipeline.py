@@ -27,9 +27,9 @@ from newsmon.analyze import batched
 from newsmon.clock import epoch_from_iso
 from newsmon.devtools.bench.articles import make_articles, measure
 from newsmon.devtools.bench.cpu import CpuWatch, nlp_children, worker_cpu_watch
-from newsmon.devtools.run import broker, worker_process
+from newsmon.devtools.run import broker, reader_from_start, worker_process
 from newsmon.enrich.pool import NlpPool, start_nlp_pool
-from newsmon.kafka_clients import client_config, create_topics
+from newsmon.kafka_clients import create_topics
 from newsmon.nlp.enricher import Enricher
 from newsmon.normalize.article import to_normalized
 from newsmon.normalize.parse import parse_raw
@@ -181,15 +181,7 @@ def pipeline(
     with broker(settings, once=True) as live:
         create_topics(live)
         with worker_process(live) as worker:
-            consumer = KafkaConsumer(
-                topics.ENRICHED,
-                topics.ALERTS,
-                **client_config(live),
-                group_id=None,
-                auto_offset_reset="earliest",
-                enable_auto_commit=False,
-                consumer_timeout_ms=200,
-            )
+            consumer = reader_from_start(live, topics.ENRICHED, topics.ALERTS, consumer_timeout_ms=200)
             cpu = worker_cpu_watch(live, worker.pid)
             cpu.start()
             started = time.time()
