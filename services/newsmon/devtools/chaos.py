@@ -53,8 +53,7 @@ class Outcome:
     enriched: Counter[str] = field(default_factory=Counter)
     deadlettered: dict[str, str] = field(default_factory=dict)  # article id -> reason
     alerts: Counter[tuple[str, bytes]] = field(default_factory=Counter)  # (alert id, content) -> messages
-
-    messages: int = 0
+    messages: int = 0  # every message read, of any topic
 
     def add(self, topic: str, value: bytes) -> None:
         self.messages += 1
@@ -134,8 +133,8 @@ class TopicReader:
         return self.outcome
 
     def poll_until_quiet(self, quiet_seconds: float, at_most_seconds: float) -> Outcome:
-        """Read until nothing new came for `quiet_seconds`: the late alerts (under exactly once each
-        hop waits for a commit before the next stage can read it)."""
+        """Read until nothing new came for `quiet_seconds`: the alerts the last articles cause come
+        a few stages (and commits) after their enriched records."""
         deadline = time.monotonic() + at_most_seconds
         last_new, seen = time.monotonic(), self.outcome.messages
         while time.monotonic() < deadline and time.monotonic() - last_new < quiet_seconds:
