@@ -98,6 +98,11 @@ class Settings(BaseSettings):
     topic_replication: int = Field(1, ge=1)
 
     worker_id: str = Field("newsmon", description="Faust app id = consumer group prefix")
+    processing_guarantee: Literal["at_least_once", "exactly_once"] = Field(
+        "at_least_once",
+        description="exactly_once: each stage's output and its offsets commit in one Kafka transaction "
+        "(stream/transactions.py); consumers of the topics then read with isolation.level=read_committed",
+    )
     web_host: str = Field("127.0.0.1", description="worker web server bind address (0.0.0.0 in a container)")
     web_port: int = Field(6066, ge=1, le=65535, description="worker /metrics and POST /articles port")
     data_dir: Path = Field(REPO_ROOT / "var", description="local state: Kafka data, Faust tables")

@@ -136,6 +136,21 @@ def test_crash_test_loses_nothing_and_repeats_no_alert():
     assert summary["alerts"] > 0
 
 
+def test_exactly_once_crash_test_repeats_no_enriched_record_either():
+    # The same crash under NEWSMON_PROCESSING_GUARANTEE=exactly_once, read read_committed: at least
+    # once repeats the articles enriched since the last commit before each kill; this must not.
+    # Longer articles: output shows only at each stage's commits, and 240 short ones are enriched
+    # between two of them, before the first kill could come mid-work.
+    settings = Settings(processing_guarantee="exactly_once")
+    summary = run_chaos(settings, articles=480, words=150, kill_at=[0.3, 0.6], timeout=900, extra_env=FAST_REBALANCE)
+    assert summary["kills"] == 2
+    assert summary["lost"] == 0, summary
+    assert summary["duplicates"] == 0, json.dumps(summary)
+    assert summary["enriched"] + summary["deadlettered"] == summary["sent"] == 480
+    assert summary["duplicate_alert_ids"] == 0, json.dumps(summary)
+    assert summary["alerts"] > 0
+
+
 def test_a_killed_nlp_process_is_replaced_and_a_slow_article_dead_lettered(broker_factory, tmp_path):
     broker = broker_factory("nlp-faults")
     settings = settings_for(broker, tmp_path, "worker")
@@ -236,13 +251,19 @@ def test_a_broker_restart_mid_stream_loses_nothing(broker_factory, tmp_path):
     reader.close()
 
 
-def test_two_workers_split_the_partitions_and_one_takes_over_when_the_other_dies(broker_factory, tmp_path):
+@pytest.mark.parametrize("guarantee", ["at_least_once", "exactly_once"])
+def test_two_workers_split_the_partitions_and_one_takes_over_when_the_other_dies(broker_factory, tmp_path, guarantee):
     broker = broker_factory("scale-out")
-    first, second = settings_for(broker, tmp_path, "first"), settings_for(broker, tmp_path, "second")
+    first, second = (
+        settings_for(broker, tmp_path, name).model_copy(update={"processing_guarantee": guarantee})
+        for name in ("first", "second")
+    )
     create_topics(first)
     articles = generate_articles(240, seed=25, words=60)
     ids = {a["id"] for a in articles}
-    reader = TopicReader(first, "read_uncommitted", inspect=assert_valid)
+    exactly_once = guarantee == "exactly_once"
+    # Exactly once: the second worker's join and the kill each rebalance mid-work.
+    reader = TopicReader(first, "read_committed" if exactly_once else "read_uncommitted", inspect=assert_valid)
     with running_worker(first) as survivor, running_worker(second) as doomed:
         # Sent before the second worker joins, every article could be done by the first alone.
         wait_for(lambda: stable_group_size(first) == 2, 120, "both workers in one stable group",
@@ -255,6 +276,8 @@ def test_two_workers_split_the_partitions_and_one_takes_over_when_the_other_dies
         outcome = wait_for(accounted(reader, ids), 600, "the survivor to finish the dead worker's partitions",
                            log=first.data_dir / "worker.log", offsets_of=first)
         assert len(ids - set(outcome.enriched) - set(outcome.deadlettered)) == 0
+        if exactly_once:
+            assert not [i for i, n in outcome.enriched.items() if n > 1], "an article enriched twice"
 
         # The survivor recovered the dead worker's fingerprints from their changelog: copies of every
         # article (new ids, the same words) are all dropped as duplicates.

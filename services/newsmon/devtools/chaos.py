@@ -9,8 +9,10 @@ enriched or dead-lettered. The last line on stdout is JSON:
      "duplicate_alert_ids": 0, "kills": 2, ...}
 
 `duplicates` counts enriched records beyond the first per article (at least once allows them;
-exactly once does not); `duplicate_alert_ids` counts alert messages repeating an alert already
-sent with the same content. The command exits 1 when anything is lost or an alert repeats.
+exactly once, NEWSMON_PROCESSING_GUARANTEE=exactly_once, does not: the topics are then read
+read_committed); `duplicate_alert_ids` counts alert messages repeating an alert already sent with
+the same content. The command exits 1 when anything is lost or an alert repeats, or under exactly
+once when an article was enriched twice.
 """
 
 from __future__ import annotations
@@ -171,6 +173,10 @@ def kill_group(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
+def exactly_once(settings: Settings) -> bool:
+    return settings.processing_guarantee == "exactly_once"
+
+
 def run_chaos(
     settings: Settings,
     *,
@@ -189,7 +195,8 @@ def run_chaos(
         if report.published != len(generated):
             raise SystemExit(f"only {report.published} of {len(generated)} articles were published")
         say(f"published {report.published} articles")
-        reader = TopicReader(live, "read_uncommitted")
+        # Exactly once: what an aborted transaction wrote was never sent.
+        reader = TopicReader(live, "read_committed" if exactly_once(live) else "read_uncommitted")
         log_path = live.data_dir / "worker.log"
         marks = sorted(int(fraction * articles) for fraction in kill_at)
         kills = 0
@@ -242,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         extra_env=extra_env,
     )
     print(json.dumps(summary))
-    return 1 if summary["lost"] or summary["duplicate_alert_ids"] else 0
+    repeated = summary["duplicates"] if exactly_once(settings) else 0
+    return 1 if summary["lost"] or summary["duplicate_alert_ids"] or repeated else 0
 
 
 if __name__ == "__main__":

@@ -184,6 +184,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
             "NEWSMON_WORKER_ID": settings.worker_id,  # its consumer groups and changelog topics
             # As many as the caller counts on (the benchmark compares with its own).
             "NEWSMON_NLP_PROCESSES": str(settings.nlp_processes),
+            "NEWSMON_PROCESSING_GUARANTEE": settings.processing_guarantee,
         }
     )
     # The child connects and delivers as these settings do: an inherited variable must not mix in.

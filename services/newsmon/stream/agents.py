@@ -35,6 +35,7 @@ from newsmon.normalize.dedup import FirstSeen, is_duplicate
 from newsmon.records import DeadLetter, DeadLetterReason, EnrichedArticle, NormalizedArticle, Stage
 from newsmon.settings import Settings
 from newsmon.stories.where import bucket_key
+from newsmon.stream import transactions
 from newsmon.stream.expiry import expired_keys, key_partitioned_table
 from newsmon.stream.in_flight import BatchesInFlight
 
@@ -174,6 +175,10 @@ def register_enrich(
     async def enrich_batch(taken: list[faust.EventT[bytes]]) -> bool:
         """Enrich one batch and send what became of each article, confirmed; False when the NLP
         processes cannot start again: the worker is crashing and these articles must stay unacked."""
+        with transactions.sending_for(taken):  # exactly once: these sends are for the whole batch
+            return await enrich_and_send(taken)
+
+    async def enrich_and_send(taken: list[faust.EventT[bytes]]) -> bool:
         decoded: list[tuple[faust.EventT[bytes], NormalizedArticle]] = []
         sending: list[Awaitable[Any]] = []
         for event in taken:
@@ -235,6 +240,7 @@ def register_enrich(
             async for events in batches.noack_take(settings.nlp_batch_size, within=settings.nlp_batch_seconds):
                 taken = list(cast(list[faust.EventT[bytes]], events))  # noack_take yields the events
                 m.articles_in.labels(stage="enrich").inc(len(taken))
+                await transactions.enter(app, taken)  # exactly once: in reading order, before their NLP
 
                 async def acknowledge(taken: list[faust.EventT[bytes]] = taken) -> None:
                     for event in taken:

@@ -91,6 +91,8 @@ def make_app(settings: Settings, stages: Iterable[str] = STAGES, metrics: Metric
         # articles itself, so those of a batch cut short stay uncommitted and are processed again by
         # the partition's next owner (at least once), rather than holding the stop for ever.
         stream_wait_empty=False,
+        # exactly_once: output and offsets commit in one transaction (stream/transactions.py).
+        processing_guarantee=settings.processing_guarantee,
         # Faust's own drops the messages fetched while a rebalance seeks (stream/recovery.py).
         TableManager=TableManagerResumingSourcesLast,
     )

@@ -79,6 +79,8 @@ def read_partition_since(
         **client_config(settings),
         group_id=None,
         enable_auto_commit=False,
+        # Under exactly once an aborted alert was never sent (without transactions the same as read_uncommitted).
+        isolation_level="read_committed",
         max_partition_fetch_bytes=topics.MAX_MESSAGE_BYTES,
     )
     try:

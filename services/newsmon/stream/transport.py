@@ -9,16 +9,22 @@ the first report of a partition into a story, tests/integration/test_story_resta
 later messages came, committed past. `seek_every_partition_to_committed` also moves those partitions:
 to offset 0, or to the start of the log where nothing was committed (the app reads from the earliest);
 a table's changelog partitions, which recovery positions itself, stay where they are.
+
+Under exactly once the transport also brings stream/transactions.py: one transaction per worker, and
+commits of the consumer that go through it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, cast
 
 import faust
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from faust.transport.drivers import aiokafka as faust_aiokafka
+from faust.types import TP
+
+from newsmon.stream.transactions import MessagesInOrder, OneTransactionPerWorker
 
 
 async def seek_every_partition_to_committed(
@@ -46,12 +52,23 @@ class ConsumerThreadSeekingEveryPartition(faust_aiokafka.AIOKafkaConsumerThread)
 
 
 class ConsumerSeekingEveryPartition(faust_aiokafka.Consumer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.in_transaction:
+            self._unacked_messages = MessagesInOrder()
+
+    async def _commit_tps(self, tps: Iterable[TP], start_new_transaction: bool) -> bool:
+        if self.in_transaction:
+            return await cast(OneTransactionPerWorker, self.transactions).commit_drained(tps, start_new_transaction)
+        return await super()._commit_tps(tps, start_new_transaction)
+
     def _new_consumer_thread(self) -> faust_aiokafka.AIOKafkaConsumerThread:
         return ConsumerThreadSeekingEveryPartition(self, loop=self.loop, beacon=self.beacon)
 
 
 class KafkaTransport(faust_aiokafka.Transport):
     Consumer = ConsumerSeekingEveryPartition
+    TransactionManager = OneTransactionPerWorker
 
 
 class App(faust.App):
