@@ -66,7 +66,8 @@ def text_sources(lang: str) -> list[str]:
     """The data folder's files whose text the vectors are trained on (relative paths)."""
     if lang == "id":
         return ["topics/id/clickid/*.jsonl (without the held-out fifth)"]
-    return [s.path for s in SOURCES[lang] if s.split == "train"] + ["casualties/en/gva/incidents_dev.jsonl (article text)"]
+    sentences = [s.path for s in SOURCES[lang] if s.split == "train"]
+    return [*sentences, "casualties/en/gva/incidents_dev.jsonl (article text)"]
 
 
 def info(lang: str) -> dict[str, Any]:
@@ -100,7 +101,7 @@ def write_corpus(lang: str, data: Path, path: Path) -> dict[str, int]:
     nlp = spacy.blank(lang, config={"nlp": {"tokenizer": {"@tokenizers": "newsmon.tokenizer.v1"}}})
     lines = tokens = 0
     with path.open("w", encoding="utf-8") as out:
-        for doc in nlp.tokenizer.pipe(raw_texts(lang, data), batch_size=1000):
+        for doc in nlp.pipe(raw_texts(lang, data), batch_size=1000):  # a blank pipeline: tokenizes only
             words = [t.text for t in doc if not t.is_space]
             if words:
                 out.write(" ".join(words) + "\n")
