@@ -23,7 +23,7 @@ $(STAMP): services/pyproject.toml services/constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "newsmon needs Python 3.11+" >&2; exit 1; }
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV) >&2
 	@$(PY) -m pip install -q --upgrade pip >&2
-	@$(PY) -m pip install -q -c services/constraints.txt -e 'services[test,lint]' >&2
+	@$(PY) -m pip install -q -c services/constraints.txt -e 'services[test,lint,train]' >&2
 	@touch $@
 
 setup-python: $(STAMP) ## the virtualenv with newsmon and its pinned dependencies
@@ -90,7 +90,7 @@ eval: setup-python ## accuracy tables on ../shared/data, through the same code a
 	@$(PY) -m newsmon.devtools.evaluation
 
 models: setup-python ## train the NER pipelines and the topic classifier from ../shared/data (fixed seed)
-	@$(PY) -m newsmon.devtools.training >&2
+	@OPENBLAS_NUM_THREADS=1 $(PY) -m newsmon.devtools.training >&2
 	@$(PY) -m newsmon.devtools.training.lexicon >&2
 	@OPENBLAS_NUM_THREADS=1 $(PY) -m newsmon.devtools.training.topic_model >&2
 

@@ -125,10 +125,13 @@ def names_nothing_here(text: str, sentence: tuple[int, int], entity: Entity, cue
 
 
 def called_a_district(text: str, sentence: tuple[int, int], entity: Entity, cues: LanguageCues) -> bool:
-    """Rule 3: "the X district", "distrik X" (the cue word right before or after the mention)."""
+    """Rule 3: "the X district", "distrik X" (the cue word right before or after the mention, or
+    opening or closing it: a model may take "distrik Prymorskyi" for the name)."""
     before = _words_before(text[sentence[0] : entity.start], 1)
     after = _words_after(text[entity.end : sentence[1]], 1)
-    return any(word in cues.part_of_city for word in (*before, *after))
+    inside = [fold(word) for word in _WORD.findall(text[entity.start : entity.end])]
+    edges = (inside[0], inside[-1]) if len(inside) > 1 else ()
+    return any(word in cues.part_of_city for word in (*before, *after, *edges))
 
 
 def _count(found: dict[str, EventPlace], place: Place, districts: tuple[str, ...], at: int) -> None:

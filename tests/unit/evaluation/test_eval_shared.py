@@ -25,7 +25,7 @@ pytestmark = [
 ]
 
 # Sentences per eval file, from the data README and the files themselves.
-EXPECTED_SENTENCES = {"NERGrit": 209, "NERP": 840, "UNER EWT": 2077, "WikiANN": 10000}
+EXPECTED_SENTENCES = {"NERGrit": 209, "idner-news-2k": 509, "NERP": 840, "UNER EWT": 2077, "WikiANN": 10000}
 
 
 @pytest.mark.parametrize("ner_set", EVAL_NER_SETS, ids=lambda s: s.name)

@@ -67,7 +67,7 @@ def test_samples_english_shooting(analyse):
     a = analyse(SAMPLES["en-shooting-chicago"]["text"], "en")
     assert a.topics[0].code == "medtop:02000000"
     assert facts_of(a) == {("killed", 2, False), ("injured", 5, False)}
-    assert any(e.canonical == "Chicago" and e.place.country_code == "US" for e in a.entities)
+    assert any(e.canonical == "Chicago" and e.place is not None and e.place.country_code == "US" for e in a.entities)
 
 
 @pytest.mark.parametrize(

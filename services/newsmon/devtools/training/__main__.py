@@ -3,9 +3,10 @@
     python -m newsmon.devtools.training [--lang id] [--lang en] [--data ../shared/data]
 
 For each language: convert the shared sets into DocBins (convert.py, under var/training/<lang>/),
+build the floret vectors from raw text (vectors.py; --keep-vectors reuses those already built),
 run `spacy train` with config.cfg (seed 0, the language's step budget), then write the best model
 (by dev ents_f) to newsmon/nlp/models/ner-<lang>/ with a meta.json that records the data sources,
-sentence counts, seed, dev scores and training time. `make models` runs this.
+sentence counts, vectors, seed, dev scores and training time. `make models` runs this.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ import spacy
 from spacy.cli.train import train
 
 from newsmon.devtools.training.convert import DEFAULT_DATA, SOURCES, WORK_DIR, convert
+from newsmon.devtools.training.vectors import build as build_vectors
+from newsmon.devtools.training.vectors import info as vectors_info
+from newsmon.devtools.training.vectors import vectors_dir
 from newsmon.nlp import tokenizer as _tokenizer  # noqa: F401  (registers newsmon.tokenizer.v1)
 from newsmon.nlp.enricher import MODELS_DIR
 
@@ -40,9 +44,12 @@ def model_name(lang: str) -> str:
     return f"spacy-ner-{lang}-{MODEL_VERSION}"
 
 
-def train_language(lang: str, data: Path) -> Path:
+def train_language(lang: str, data: Path, keep_vectors: bool = False) -> Path:
     work = WORK_DIR / lang
     stats = convert(lang, data, work)
+    vectors = vectors_dir(lang)
+    if not (keep_vectors and (vectors / "vocab" / "vectors").is_file()):
+        vectors = build_vectors(lang, data)
     output = work / "output"
     if output.exists():
         shutil.rmtree(output)
@@ -50,13 +57,14 @@ def train_language(lang: str, data: Path) -> Path:
         "nlp.lang": lang,
         "paths.train": str(work / "train.spacy"),
         "paths.dev": str(work / "dev.spacy"),
+        "paths.vectors": str(vectors),
         "system.seed": SEED,
         **BUDGETS[lang],
     }
     started = time.monotonic()
     train(CONFIG, output, use_gpu=-1, overrides=overrides)
     seconds = round(time.monotonic() - started)
-    return export(lang, output / "model-best", stats, seconds, data)
+    return export(lang, output / "model-best", {**stats, "vectors": vectors_info(lang)}, seconds, data)
 
 
 def export(lang: str, best: Path, stats: dict[str, Any], seconds: int, data: Path) -> Path:
@@ -99,9 +107,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", choices=sorted(SOURCES), action="append")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument(
+        "--keep-vectors",
+        action="store_true",
+        help="reuse the vectors already built under var/training/<lang>/vectors (they are deterministic)",
+    )
     args = parser.parse_args(argv)
     for lang in args.lang or ["id", "en"]:
-        target = train_language(lang, args.data)
+        target = train_language(lang, args.data, args.keep_vectors)
         meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
         print(f"{lang}: {target} dev ents_f={meta['newsmon']['dev_scores']['ents_f']}", file=sys.stderr)
     return 0

@@ -66,11 +66,13 @@ SOURCES: dict[str, tuple[Source, ...]] = {
         Source("ner/id/nergrit/train_preprocess.txt", "tsv", "train", dev_every=10),
         Source("ner/id/idner-news-2k/train.txt", "idner", "train"),
         Source("ner/id/nerugm/train.01.tsv", "tsv", "train"),
+        Source("ner/id/luthfi-gold/goldstandard-0811.bio.txt", "tsv", "train"),
         Source("ner/id/idner-news-2k/dev.txt", "idner", "dev"),
         Source("ner/id/nerugm/dev.01.tsv", "tsv", "dev"),
     ),
     "en": (
         Source("ner/en/uner-ewt/en_ewt-ud-dev.iob2", "uner", "train", dev_every=5, repeat=3),
+        Source("ner/en/uner-ewt-train-prelim/en_ewt-ud-train.iob2", "uner", "train"),
         Source("ner/en/wikiann/train.tsv", "wikiann", "train"),
         Source("ner/en/wikiann/dev.tsv", "wikiann", "dev", dev_every=10),
     ),
