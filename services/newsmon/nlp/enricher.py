@@ -112,7 +112,7 @@ def build_pipeline(language: str, trained: Language | None = None, watchlist_pat
     nlp.add_pipe("newsmon_entities", config={"watchlist_path": str(watchlist_path) if watchlist_path else None})
     nlp.add_pipe("newsmon_topics")
     nlp.add_pipe("newsmon_facts")
-    warm_cache(nlp, load_json("lowercase_words.json").get(language, ()))
+    warm_cache(nlp, load_json("lowercase_words.json")["warmed"].get(language, ()))
     return nlp
 
 

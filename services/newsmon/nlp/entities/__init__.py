@@ -78,9 +78,11 @@ more lower-case words other than name connectors ("Russian drones hit Kyiv overn
 deal looks much better") has run on into the sentence and is dropped (the rule entities inside it
 stay). All-lower-case spans are kept: web text writes names so. A
 statistical span that opens a sentence with a word the language writes in lower case
-(data/lowercase_words.json, built by training/lexicon.py from the NER data) is dropped when that
-word is all of it ("Terjadi") or all but a rule entity ("Attacks on Kiev": the place stays), and
-a trailing connector is trimmed ("Kiev and").
+(data/lowercase_words.json, built by training/lexicon.py from the NER data and raw text) is dropped
+when that word is all of it ("Terjadi") or all but a rule entity ("Attacks on Kiev": the place
+stays); inside a sentence, when it is all of it and no rule entity ("Lebaran"). A trailing
+connector or possessive is trimmed ("Kiev and", "Chicago 's"), and an unclosed parenthesis is
+closed by the ")" right after the span or cut off ("Indeks Harga Saham Gabungan (IHSG").
 
 Modules: recognizer.py is the spaCy component, which runs the rules and the merge in turn and
 writes the spans; rules.py reads the rule data; tokens.py holds the token views and the entities

@@ -53,6 +53,8 @@ class StatisticalMerger:
                 continue
             if self._runs_into_prose(tokens, start, end):
                 continue
+            if self._is_a_common_word(tokens, start, end, owner):
+                continue  # "Lebaran", "Disaster" (of "Disaster and Emergency ..."): a word, not a name
             if tokens.sentence_initial[start] and tokens.lower[start] in self.lowercase_words:
                 # "Terjadi ...", "Attacks on Kiev": the sentence's first word, not part of a name
                 rest = start + 1
@@ -112,6 +114,16 @@ class StatisticalMerger:
             for i in range(left.end, right.start)
         )
 
+    def _is_a_common_word(self, tokens: Tokens, start: int, end: int, owner: dict[int, Match]) -> bool:
+        """Is the span one word inside a sentence that the language writes in lower case, and no
+        rule entity? (A sentence's first word is judged below, with what follows it.)"""
+        return (
+            end - start == 1
+            and not tokens.sentence_initial[start]
+            and start not in owner
+            and tokens.lower[start] in self.lowercase_words
+        )
+
     def _runs_into_prose(self, tokens: Tokens, start: int, end: int) -> bool:
         """Has the span run on into the sentence: does it mix capitalised words with
         MAX_LOWER_CASE_NAME_WORDS or more lower-case words other than name connectors?"""
@@ -123,7 +135,9 @@ class StatisticalMerger:
 
     def _trim(self, tokens: Tokens, start: int, end: int) -> tuple[int, int]:
         """A span without leading or trailing whitespace and punctuation tokens (a model's span can
-        take in a quote or a comma), nor a trailing connector ("Attacks on Kiev and": no name ends so)."""
+        take in a quote or a comma), nor a trailing connector ("Attacks on Kiev and": no name ends so)
+        or possessive, nor an unclosed parenthesis: the ")" right after it is taken in, else the span
+        ends before the "(" ."""
         while start < end and (tokens.is_space[start] or not any(ch.isalnum() for ch in tokens.text[start])):
             start += 1
         while end > start:
@@ -131,9 +145,14 @@ class StatisticalMerger:
             if tokens.is_space[last] or not any(ch.isalnum() for ch in tokens.text[last]):
                 if self._closes_the_name(tokens, start, last):
                     break
-            elif tokens.text[last] not in self.rules.name_connectors:  # lower case only: "The Who", "Bank of America"
-                break
+            elif tokens.text[last] not in (*self.rules.name_connectors, *self.rules.possessives):
+                break  # connectors are lower case only ("The Who", "Bank of America"); "Chicago 's" is Chicago
             end -= 1
+        opened = next((i for i in range(end - 1, start - 1, -1) if tokens.text[i] in "()"), None)
+        if opened is not None and tokens.text[opened] == "(":  # "Indeks Harga Saham Gabungan (IHSG"
+            if end < len(tokens.text) and tokens.text[end] == ")":
+                return start, end + 1  # with its acronym: "Mahkamah Konstitusi (MK)"
+            return self._trim(tokens, start, opened)
         return start, end
 
     def _closes_the_name(self, tokens: Tokens, start: int, last: int) -> bool:
