@@ -16,10 +16,12 @@ count rose.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import orjson
+from pydantic import BaseModel
 
 from newsmon.alerts.content import headline
 from newsmon.alerts.engine import RuleMatch
@@ -77,11 +79,18 @@ def _view_place(place: ViewPlace) -> AlertPlace:
 
 
 def _union(first: Iterable[object], second: Iterable[object]) -> list[object]:
+    """The distinct items of both, in order, at most MAX_EVIDENCE. Models (facts, places: scalar
+    fields only) compare by type and field values, as pydantic's == does, but through a set."""
     union: list[object] = []
-    for item in (*first, *second):
-        if item not in union:
+    seen: set[object] = set()
+    for item in itertools.chain(first, second):
+        if len(union) == MAX_EVIDENCE:
+            break
+        identity = (type(item), *vars(item).values()) if isinstance(item, BaseModel) else item
+        if identity not in seen:
+            seen.add(identity)
             union.append(item)
-    return union[:MAX_EVIDENCE]
+    return union
 
 
 def merged_evidence(previous: AlertEvidence | None, match: RuleMatch | None) -> AlertEvidence:

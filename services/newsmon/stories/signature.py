@@ -10,7 +10,7 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash
 
-from newsmon.nlp.places.names import fold
+from newsmon.nlp.places.names import fold_token
 
 NUM_PERM = 64
 SHINGLE_WORDS = 3
@@ -26,7 +26,7 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
 
 
 def shingles(text: str) -> set[bytes]:
-    words = [fold(w) for w in _WORD.findall(text)]
+    words = [fold_token(w) for w in _WORD.findall(text)]  # cached: most words recur
     if len(words) < SHINGLE_WORDS:
         return {" ".join(words).encode()} if words else set()
     return {" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)}

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from newsmon.nlp.places.names import fold
+from newsmon.nlp.places.names import fold, fold_token
 from newsmon.records import EnrichedArticle, Entity, Place
 from newsmon.stories.cues import LanguageCues, WordSet, cues_for
 
@@ -72,7 +72,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def is_event_sentence(sentence: str, facts_here: bool, cues: LanguageCues) -> bool:
-    return facts_here or any(fold(w) in cues.event_words for w in _WORD.findall(sentence))
+    return facts_here or any(fold_token(w) in cues.event_words for w in _WORD.findall(sentence))
 
 
 def event_sentences(article: EnrichedArticle) -> list[tuple[int, int]]:
@@ -91,7 +91,7 @@ def _words_before(text: str, limit: int) -> list[str]:
     for match in reversed(list(_WORD.finditer(text))):
         if len(words) == limit or not _INSIDE_A_PHRASE.fullmatch(text, match.end(), end):
             break
-        words.append(fold(match.group()))
+        words.append(fold_token(match.group()))
         end = match.start()
     return words
 
@@ -102,7 +102,7 @@ def _words_after(text: str, limit: int) -> list[str]:
     for match in _WORD.finditer(text):
         if len(words) == limit or not _INSIDE_A_PHRASE.fullmatch(text, start, match.start()):
             break
-        words.append(fold(match.group()))
+        words.append(fold_token(match.group()))
         start = match.end()
     return words
 
@@ -129,7 +129,7 @@ def called_a_district(text: str, sentence: tuple[int, int], entity: Entity, cues
     opening or closing it: a model may take "distrik Prymorskyi" for the name)."""
     before = _words_before(text[sentence[0] : entity.start], 1)
     after = _words_after(text[entity.end : sentence[1]], 1)
-    inside = [fold(word) for word in _WORD.findall(text[entity.start : entity.end])]
+    inside = [fold_token(word) for word in _WORD.findall(text[entity.start : entity.end])]
     edges = (inside[0], inside[-1]) if len(inside) > 1 else ()
     return any(word in cues.part_of_city for word in (*before, *after, *edges))
 

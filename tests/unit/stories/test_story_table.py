@@ -7,7 +7,7 @@ import faust
 
 from newsmon.stories.state import ArticleFeatures, new_story, with_article
 from newsmon.stream.expiry import expired_keys, key_partition, key_partitioned_table
-from newsmon.stream.stories import bucket_of, bucket_stories, story_key
+from newsmon.stream.stories import BucketIndex, bucket_of, bucket_stories, story_key
 
 
 def test_story_table_entries_go_to_their_buckets_partition():
@@ -58,3 +58,39 @@ def test_story_table_lookup_parses_a_story_again_only_when_it_changed():
                          "2026-11-24T02:31:00Z")
     [changed] = bucket_stories([(key, grown.to_json())], "UA", parsed)
     assert changed == grown and changed.article_ids == ("a", "b")
+
+
+def test_bucket_index_gives_the_buckets_keys_in_the_table_s_order_and_follows_the_table():
+    app = faust.App("newsmon-test-bucket-index", store="memory://", autodiscover=False)
+    table = key_partitioned_table(app, "stories", 6, "test", routing_key=bucket_of)
+    index = BucketIndex()
+    written = [story_key(b, s) for b, s in (("UA", "a"), ("ID", "b"), ("UA", "c"), ("UAX", "d"), ("UA", "e"))]
+    for key in written[:3]:
+        table[key] = {"n": 1}  # before the first read: the index is built from the table
+    assert index.keys_of(table, "UA") == [story_key("UA", "a"), story_key("UA", "c")]
+    for key in written[3:]:
+        table[key] = {"n": 1}
+        index.added(key)
+    table[written[0]] = {"n": 2}  # a story that changed keeps its place
+    index.added(written[0])
+    scanned = [k for k, _ in table.items() if bucket_of(k) == b"UA"]
+    assert index.keys_of(table, "UA") == scanned == [story_key("UA", s) for s in "ace"]
+    assert index.keys_of(table, "UAX") == [story_key("UAX", "d")] and index.keys_of(table, "RU") == []
+
+    del table[story_key("UA", "c")]  # a sweep: the size changed
+    assert index.keys_of(table, "UA") == [story_key("UA", "a"), story_key("UA", "e")]
+    table[story_key("RU", "f")] = {"n": 1}  # written by another path (a recovery), not told to the index
+    assert index.keys_of(table, "RU") == [story_key("RU", "f")]
+    del table[story_key("UA", "a")]
+    table[story_key("UA", "g")] = {"n": 1}  # the same size after a rebalance: invalidate says so
+    index.invalidate()
+    assert index.keys_of(table, "UA") == [story_key("UA", "e"), story_key("UA", "g")]
+
+
+def test_bucket_index_reads_a_plain_mapping_too():
+    table = {story_key("UA", "a"): 1, story_key("ID", "b"): 2}
+    index = BucketIndex()
+    assert index.keys_of(table, "ID") == [story_key("ID", "b")]
+    table[story_key("ID", "c")] = 3
+    index.added(story_key("ID", "c"))
+    assert index.keys_of(table, "ID") == [story_key("ID", "b"), story_key("ID", "c")]
