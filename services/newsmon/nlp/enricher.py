@@ -39,7 +39,7 @@ from newsmon.nlp.entities import recognizer as _entities  # noqa: F401
 from newsmon.nlp.facts import extractor as _facts  # noqa: F401
 from newsmon.nlp.places.watchlist import load_watchlist
 from newsmon.nlp.resources import load_json
-from newsmon.nlp.tokenizer import customise_tokenizer, warm_cache
+from newsmon.nlp.tokenizer import customise_tokenizer, tune_for_inference, warm_cache
 from newsmon.nlp.topics import scorer as _topics  # noqa: F401
 from newsmon.records import Entity, Fact, Topic
 from newsmon.settings import Settings
@@ -112,6 +112,7 @@ def build_pipeline(language: str, trained: Language | None = None, watchlist_pat
     nlp.add_pipe("newsmon_entities", config={"watchlist_path": str(watchlist_path) if watchlist_path else None})
     nlp.add_pipe("newsmon_topics")
     nlp.add_pipe("newsmon_facts")
+    tune_for_inference(nlp.tokenizer)
     warm_cache(nlp, load_json("lowercase_words.json")["warmed"].get(language, ()))
     return nlp
 

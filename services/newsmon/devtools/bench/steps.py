@@ -9,6 +9,8 @@ article: the tokenizer, each component, and the records built from the docs. The
 timed twice: its tok2vec alone (the hash embeddings and CNN every token goes through), then whole;
 the difference is its transition-based parser (choosing the entity spans). The whole pipeline
 through `Enricher.enrich`, as the NLP processes run it, is timed too: the steps should add up to it.
+Two rows in parentheses are comparisons, not steps: the tokenizer with an empty cache, and with
+spaCy's own settings (warmed, without `tune_for_inference`).
 Prints milliseconds per article and each step's share, then one JSON line.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -27,11 +30,15 @@ from spacy.tokens import Doc
 
 from newsmon.devtools.bench.articles import make_articles
 from newsmon.nlp.enricher import Enricher, analysis_of
+from newsmon.nlp.resources import load_json
+from newsmon.nlp.tokenizer import warm_cache
 from newsmon.settings import Settings, load_settings
 
 # As Enricher: its nlp.pipe batch size.
 BATCH = 32
-UNWARMED = "(tokenizer, cache not warmed)"  # a comparison, not a step: left out of the sum
+# Comparisons, not steps: left out of the sum.
+UNWARMED = "(tokenizer, cache not warmed)"
+UNTUNED = "(tokenizer, spaCy's settings)"  # warmed, without tune_for_inference
 
 
 def timed(step: Callable[[], object]) -> float:
@@ -58,9 +65,24 @@ def predict_all(model: Any, docs: list[Doc]) -> None:
         model.predict(batch)
 
 
+def untuned_copy(nlp: Language, language: str) -> Tokenizer:
+    """`nlp`'s tokenizer as spaCy would run it (its prefix search unanchored, its 10,000-word cache),
+    warmed as the enricher warms its own."""
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, Tokenizer)
+    copy = Tokenizer(nlp.vocab).from_bytes(tokenizer.to_bytes())
+    pattern = copy.prefix_search.__self__.pattern
+    if pattern.startswith("^(?:") and pattern.endswith(")"):
+        copy.prefix_search = re.compile(pattern[len("^(?:") : -1]).search
+    copy.max_cache_size = Tokenizer(nlp.vocab).max_cache_size
+    warm_cache(nlp, load_json("lowercase_words.json")["warmed"].get(language, ()), copy)
+    return copy
+
+
 def step_seconds(enricher: Enricher, nlp: Language, language: str, texts: list[str]) -> dict[str, float]:
     """Seconds per step over all `texts`, in pipeline order, and the whole pipeline."""
     seconds: dict[str, float] = {}
+    untuned = untuned_copy(nlp, language)
     with nlp.memory_zone():
         docs: list[Doc] = []
         seconds["tokenizer"] = timed(lambda: docs.extend(nlp.tokenizer(text) for text in texts))
@@ -69,6 +91,7 @@ def step_seconds(enricher: Enricher, nlp: Language, language: str, texts: list[s
         assert isinstance(tokenizer, Tokenizer)
         unwarmed = Tokenizer(nlp.vocab).from_bytes(tokenizer.to_bytes())
         seconds[UNWARMED] = timed(lambda: [unwarmed(text) for text in texts])
+        seconds[UNTUNED] = timed(lambda: [untuned(text) for text in texts])
         for name, component in nlp.pipeline:
             model: Any = getattr(component, "model", None)
             if name == "ner" and model is not None and model.has_ref("tok2vec"):
