@@ -13,6 +13,7 @@ from newsmon.spikes.detect import (
     SpikeRule,
     WindowCounts,
     baseline_mean,
+    could_fire,
     observe,
     spike_message_key,
     spike_record,
@@ -22,15 +23,21 @@ from newsmon.spikes.keys import mentions_of
 RULE = SpikeRule(window_seconds=600, previous_windows=4, min_count=3, factor=3.0, mean_floor=1.0)
 
 
-def feed(rule: SpikeRule, per_window: list[int], history: list[int] = ()) -> list[tuple[int, int]]:
+def feed(
+    rule: SpikeRule, per_window: list[int], history: list[int] = (), gated: bool = False, repeats: bool = False
+) -> list[tuple[int, int]]:
     """Count `per_window[w]` articles about one key in window w, as the spike agent does, after
-    windows -len(history)..-1 counted `history`; return (window, count) for each time it fired."""
+    windows -len(history)..-1 counted `history`; return (window, count) for each time it fired.
+    `gated`: hand `observe` the previous counts only when `could_fire`, as the agent does; `repeats`:
+    after its 10th article a window's articles repeat earlier ones (one article, several mentions)."""
     states = {w - len(history): WindowCounts(count) for w, count in enumerate(history)}
     fired = []
     for window, articles in enumerate(per_window):
         previous = [states.get(window - back, WindowCounts()).count for back in range(1, rule.previous_windows + 1)]
         for n in range(articles):
-            seen = observe(states.get(window, WindowCounts()), f"a-{window}-{n}", previous, rule)
+            state, article_id = states.get(window, WindowCounts()), f"a-{window}-{n % 7 if repeats and n > 10 else n}"
+            given = previous if not gated or could_fire(state, article_id, rule) else []
+            seen = observe(state, article_id, given, rule)
             states[window] = seen.state
             if seen.fires:
                 fired.append((window, seen.state.count))
@@ -240,3 +247,24 @@ def test_spikes_table_entries_go_to_the_partition_of_their_mention_key():
         expected = producers_choice(key.encode(), list(range(6)), [])
         assert table.partition_for_key((key, (600.0, 1199.9))) == expected
         assert table.partition_for_key((key, (0.0, 599.9))) == expected
+
+
+def test_spikes_previous_counts_are_read_only_when_the_mention_could_fire():
+    state = WindowCounts(count=1, article_ids=("a", "b"))
+    assert not could_fire(state, "c", RULE)  # 2 < min_count 3
+    assert could_fire(WindowCounts(count=2, article_ids=("a", "b")), "c", RULE)
+    assert not could_fire(WindowCounts(count=2, article_ids=("a", "b")), "a", RULE)  # counted already
+    assert not could_fire(WindowCounts(count=9, article_ids=("a",), fired=True), "c", RULE)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_spikes_fire_alike_whether_or_not_the_previous_counts_are_read_every_time(seed):
+    import random
+
+    rng = random.Random(seed)
+    rule = SpikeRule(window_seconds=600, previous_windows=4, min_count=rng.randint(1, 6), factor=rng.choice([1.5, 3.0]), mean_floor=1.0)
+    history = [rng.randint(0, 12) for _ in range(4)]
+    per_window = [rng.choice([0, 1, 2, 5, 9, 15, 40]) for _ in range(12)]
+    for repeats in (False, True):
+        expected = feed(rule, per_window, history, repeats=repeats)
+        assert feed(rule, per_window, history, gated=True, repeats=repeats) == expected

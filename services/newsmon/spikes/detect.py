@@ -114,9 +114,16 @@ class Observation:
     baseline_mean: float
 
 
+def could_fire(state: WindowCounts, article_id: str, rule: SpikeRule) -> bool:
+    """Whether this mention could make the key fire, whatever its previous windows held: only then
+    does `observe` need their counts (each is a table read; most keys stay under the minimum)."""
+    return article_id not in state.article_ids and not state.fired and state.count + 1 >= rule.min_count
+
+
 def observe(state: WindowCounts, article_id: str, previous_counts: Sequence[int], rule: SpikeRule) -> Observation:
     """Count an article mentioning a key in a window whose state is `state`; `previous_counts` are
-    the key's counts in the rule's previous windows."""
+    the key's counts in the rule's previous windows, which may be left empty when `could_fire` is
+    False (the observation is the same but for its `baseline_mean`)."""
     mean = baseline_mean(previous_counts)
     if article_id in state.article_ids:
         return Observation(state, counted=False, fires=False, baseline_mean=mean)

@@ -39,7 +39,7 @@ from newsmon.alerts.spike_alerts import spike_alert
 from newsmon.clock import epoch_from_iso, iso_from_epoch
 from newsmon.contracts import encode
 from newsmon.records import EnrichedArticle, Mention
-from newsmon.spikes.detect import SpikeRule, WindowCounts, observe, spike_message_key, spike_record
+from newsmon.spikes.detect import SpikeRule, WindowCounts, could_fire, observe, spike_message_key, spike_record
 from newsmon.spikes.keys import mentions_of
 from newsmon.stream.agents import Worker, position_of
 from newsmon.stream.expiry import key_partition
@@ -153,7 +153,8 @@ def register_spikes(
                 record = Mention.model_validate_json(event.value)
                 window = counts[record.key]
                 state = WindowCounts.from_json(window_value(window.current))
-                seen = observe(state, record.article_id, previous_counts(window, rule), rule)
+                previous = previous_counts(window, rule) if could_fire(state, record.article_id, rule) else []
+                seen = observe(state, record.article_id, previous, rule)
                 if not seen.counted:
                     continue
                 counts[record.key] = seen.state.to_json()
