@@ -3,6 +3,8 @@ the bucket, the key of the enriched records the stories come from."""
 
 from __future__ import annotations
 
+import asyncio
+
 import faust
 
 from newsmon.stories.state import ArticleFeatures, new_story, with_article
@@ -61,6 +63,12 @@ def test_story_table_lookup_parses_a_story_again_only_when_it_changed():
 
 
 def test_bucket_index_gives_the_buckets_keys_in_the_table_s_order_and_follows_the_table():
+    # a table write queues a changelog send, which needs a loop: run inside one, as the worker does,
+    # rather than lean on whichever loop an earlier test left behind
+    asyncio.run(bucket_index_follows_the_table())
+
+
+async def bucket_index_follows_the_table():
     app = faust.App("newsmon-test-bucket-index", store="memory://", autodiscover=False)
     table = key_partitioned_table(app, "stories", 6, "test", routing_key=bucket_of)
     index = BucketIndex()
