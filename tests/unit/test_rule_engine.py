@@ -3,11 +3,12 @@ facts, and the evidence a match carries."""
 
 from __future__ import annotations
 
+import random
 import textwrap
 
 import pytest
 
-from newsmon.alerts.engine import distance_km, evaluate_rules
+from newsmon.alerts.engine import any_term_pattern, distance_km, evaluate_rules, found_terms, term_pattern, terms_for
 from newsmon.alerts.rules_file import parse_rules
 from newsmon.alerts.view import EventView, ViewEntity, ViewFact, ViewPlace, ViewText, event_view_from_article
 from newsmon.records import EnrichedArticle, Entity, Fact, Place, Topic
@@ -191,3 +192,32 @@ def test_rule_engine_view_from_an_article():
                                                                   ("missing", 2, "2 orang hilang")]
     assert [(f.number, f.other_time) for f in event.set_aside] == [(3, "Tahun lalu")]
     assert [t.text for t in event.texts] == ["Banjir di Medan", text]
+
+
+def found_terms_one_search_per_term(terms, view_: EventView) -> tuple[str, ...]:
+    """found_terms before its one-pass check: the reference it must agree with."""
+    found: dict[str, None] = {}
+    for text in view_.texts:
+        for term in terms_for(terms, text.language):
+            if term not in found and term_pattern(term).search(text.text):
+                found[term] = None
+    return tuple(found)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_rule_engine_terms_found_in_one_pass_are_those_a_search_per_term_finds(seed):
+    # overlapping terms, the same word in a longer one, punctuation, case (dotless ı matches i), spacing
+    terms = {"en": ["drone", "drone strike", "strike", "al-Shabaab", "9/11", "car bomb"],
+             "id": ["serangan drone", "ledakan", "bom", "istanbul"], "any": ["C++"]}
+    pieces = ["drone", "Drone  strike", "strikes", "AL-SHABAAB", "al-shabaabs", "9/11", "19/11", "car\nbomb",
+              "bombs", "Serangan drone", "LEDAKAN", "bom,", "ıstanbul", "c++", "xc++", "the", "a", ".", "-", "\t"]
+    rng = random.Random(seed)
+    texts = tuple(ViewText("a1", rng.choice(["en", "id", "de"]), "".join(
+        rng.choice(pieces) + rng.choice([" ", "", "\n", ", "]) for _ in range(rng.randint(0, 12))))
+        for _ in range(rng.randint(1, 3)))
+    shown = view(texts=texts)
+    assert found_terms(terms, shown) == found_terms_one_search_per_term(terms, shown)
+    for text in texts:
+        wanted = tuple(terms_for(terms, text.language))
+        assert bool(any_term_pattern(wanted).search(text.text)) == any(
+            term_pattern(term).search(text.text) for term in wanted)

@@ -72,10 +72,21 @@ def capital_geonameids() -> frozenset[int]:
     return frozenset(int(city["geonameid"]) for city in capitals.values())
 
 
+def _term_regex(term: str) -> str:
+    return r"\s+".join(re.escape(word) for word in term.split())
+
+
 @cache
 def term_pattern(term: str) -> re.Pattern[str]:
-    words = r"\s+".join(re.escape(word) for word in term.split())
-    return re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w){_term_regex(term)}(?!\w)", re.IGNORECASE)
+
+
+@cache
+def any_term_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """Matches where `term_pattern` of any of `terms` does: one pass over a text finds that none
+    is there, a few times faster than a search per term."""
+    alternatives = "|".join(_term_regex(term) for term in terms)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -130,7 +141,10 @@ def terms_for(terms: Terms, language: str) -> list[str]:
 def found_terms(terms: Terms, view: EventView) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for text in view.texts:
-        for term in terms_for(terms, text.language):
+        wanted = tuple(terms_for(terms, text.language))
+        if not wanted or not any_term_pattern(wanted).search(text.text):
+            continue
+        for term in wanted:
             if term not in found and term_pattern(term).search(text.text):
                 found[term] = None
     return tuple(found)

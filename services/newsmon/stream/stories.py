@@ -29,7 +29,7 @@ from typing import Any
 import faust
 from pydantic import ValidationError
 
-from newsmon.alerts.engine import evaluate_rules
+from newsmon.alerts.engine import capital_geonameids, evaluate_rules
 from newsmon.alerts.rules import rules_in_force
 from newsmon.alerts.story_alerts import story_alert
 from newsmon.alerts.view import event_view_from_article
@@ -199,6 +199,7 @@ def register_stories(
 
     @app.agent(enriched, name="stories")
     async def stories(stream: faust.StreamT[bytes]) -> None:
+        capital_geonameids()  # GeoNames' cities take about a second to read: at start, not on an article
         async for event in stream.events():
             m.articles_in.labels(stage="alert").inc()
             now = time.time()
