@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import time
+from collections.abc import Awaitable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import assert_valid
@@ -173,22 +177,50 @@ def test_a_missing_feeds_file_is_a_config_error(tmp_path: Path):
 
 # --- per-host limits ----------------------------------------------------------------------------------------
 
+class VirtualTime:
+    """A clock that moves only when every task waits, to the earliest sleeper's wake-up: the limiter's
+    spacing is checked exactly, not through a loaded machine's scheduling."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self.order = itertools.count()  # equal wake-ups in the order they slept
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        woken: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self.sleepers, (self.now + seconds, next(self.order), woken))
+        await woken
+
+    async def run(self, work: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(work)
+        while not task.done():
+            for _ in range(20):  # let every ready task run to its next wait
+                await asyncio.sleep(0)
+            if self.sleepers and not task.done():
+                self.now, _, woken = heapq.heappop(self.sleepers)
+                woken.set_result(None)
+        await task
+
+
 def test_requests_to_one_host_start_at_least_the_interval_apart_and_other_hosts_do_not_wait():
-    limits = HostLimits(min_interval=0.05, concurrency=10)
+    virtual = VirtualTime()
+    limits = HostLimits(min_interval=0.05, concurrency=10, clock=virtual.clock, sleep=virtual.sleep)
     starts: list[tuple[str, float]] = []
 
     async def request(host: str) -> None:
         async with limits.slot(host):
-            starts.append((host, time.monotonic()))
+            starts.append((host, virtual.clock()))
 
     async def main() -> None:
         await asyncio.gather(request("http://a"), request("http://a"), request("http://b"), request("http://a"))
 
-    asyncio.run(main())
-    a_starts = [t for host, t in starts if host == "http://a"]
-    assert len(a_starts) == 3
-    assert all(later - earlier >= 0.049 for earlier, later in zip(a_starts, a_starts[1:]))  # sleeps never end early
-    assert [host for host, _ in starts][:2] == ["http://a", "http://b"], "another host does not queue behind a"
+    asyncio.run(virtual.run(main()))
+    assert [t for host, t in starts if host == "http://a"] == pytest.approx([0.0, 0.05, 0.10])
+    assert [t for host, t in starts if host == "http://b"] == [0.0], "another host does not queue behind a"
+    assert [host for host, _ in starts][:2] == ["http://a", "http://b"]
 
 
 def test_at_most_the_concurrency_limit_runs_at_once_per_host():
