@@ -13,6 +13,7 @@ from newsmon.nlp.topics.classifier import (
     HARD_NEWS_SHARE,
     MODEL_CONFIDENT,
     MODEL_LANGUAGES,
+    MODEL_SURE,
     combine,
     load_model,
     model_path,
@@ -82,11 +83,21 @@ def test_combine_hard_news_the_rules_recognise_leads_over_a_confident_model():
 def test_combine_moderate_rule_evidence_of_hard_news_leads_only_when_the_model_sees_hard_news_too():
     rules = {ECONOMY: 0.6, DISASTER: HARD_NEWS_LIKELY}
     assert combine(rules, {ECONOMY: 0.9, DISASTER: 0.05})[0].code == ECONOMY  # prices up "karena banjir"
-    # The model sees hard news too: the rules' order stands, the model's sport does not lead.
-    assert [c.code for c in combine(rules, {SPORT: 0.6, CRIME: HARD_NEWS_SHARE})][:2] == [ECONOMY, DISASTER]
-    assert [c.code for c in combine(rules, {SPORT: 0.9})][:2] == [ECONOMY, DISASTER]  # the rules see no sport
+    # The model sees hard news too: the disaster leads, then the rules' economy; the model's sport does not lead.
+    assert [c.code for c in combine(rules, {SPORT: 0.6, CRIME: HARD_NEWS_SHARE})][:2] == [DISASTER, ECONOMY]
+    # Neither: the rules' first topic is soft news, so a sure model leads.
+    assert combine(rules, {SPORT: MODEL_SURE})[0].code == SPORT
     first = {DISASTER: 0.7, "medtop:10000000": 0.3}  # the rules' own first topic is an accident
     assert combine(first, {"medtop:10000000": 0.9})[0].code == DISASTER
+
+
+def test_combine_when_hard_news_leads_it_is_the_hard_news_code_that_leads():
+    # A corruption bill: the rules score politics a little above crime; the override is for the crime.
+    chosen = combine({POLITICS: 0.88, CRIME: HARD_NEWS_PRESENT + 0.01, ECONOMY: 0.3}, {CRIME: 0.9})
+    assert [c.code for c in chosen] == [CRIME, POLITICS, ECONOMY]
+    assert chosen[1].score == chosen[0].score  # capped: scores never rise down the list
+    both = combine({POLITICS: 0.9, DISASTER: 0.86, CRIME: 0.87}, {SPORT: 0.9})
+    assert [c.code for c in both][:3] == [CRIME, DISASTER, POLITICS]  # hard news in the rules' order
 
 
 def test_combine_a_confident_model_leads_soft_news_and_keeps_the_rule_topics():
@@ -108,6 +119,12 @@ def test_combine_an_unsure_model_never_displaces_the_rules():
 def test_combine_any_hard_news_topic_leads_when_the_rules_see_nothing_of_the_model_choice():
     assert combine({DISASTER: 0.39}, {"medtop:13000000": 0.4})[0].code == DISASTER  # "There was an earthquake."
     assert combine({DISASTER: 0.39, SPORT: 0.2}, {SPORT: 0.9})[0].code == SPORT  # the rules see sport too
+    # A weak hard-news term leads only as the rules' first topic, and not over a sure model.
+    assert combine({DISASTER: 0.39}, {SPORT: MODEL_SURE - 0.01})[0].code == DISASTER
+    assert combine({DISASTER: 0.39}, {SPORT: MODEL_SURE})[0].code == SPORT  # a race with one "crash"
+    human_interest = "medtop:08000000"
+    # A quarrel at a wedding: the rules' first topic is human interest, a crime term is weak beside it.
+    assert combine({human_interest: 0.75, CRIME: 0.34}, {"medtop:10000000": 0.6})[0].code == "medtop:10000000"
 
 
 def test_combine_gives_a_topic_when_only_the_model_has_an_opinion():

@@ -33,12 +33,18 @@ HARD_NEWS = frozenset({"medtop:16000000", "medtop:03000000", "medtop:02000000"})
 # when the classifier gives hard news HARD_NEWS_SHARE of its probability or more, or when it is the
 # rules' own first topic (a bus "pariwisata" down a ravine is an accident, not travel); at any score
 # (the rules name a topic only on a strong term) when the rules see nothing of the classifier's
-# first choice. A soft article that mentions a flood once ("harga cabai naik karena banjir", with
+# first choice, hard news is the rules' own first topic and the classifier is below
+# MODEL_SURE. A soft article that mentions a flood once ("harga cabai naik karena banjir", with
 # its economy terms) stays with the classifier's topic, while a flood report the classifier takes
-# for sport ("boats", "rescuers") or "There was an earthquake." stays a disaster.
+# for sport ("boats", "rescuers") or "There was an earthquake." stays a disaster. When hard news
+# leads, it is the hard-news code that leads: a rule topic of soft news scored above it (politics
+# over crime in a corruption bill) is neither what the rules recognised nor the classifier's choice.
 HARD_NEWS_PRESENT = 0.85
 HARD_NEWS_LIKELY = 0.5
 HARD_NEWS_SHARE = 0.2
+# A classifier this sure is not overruled by a weak hard-news term its first choice lacks ("balapan"
+# with one "kecelakaan", a film trailer with one "perang"); chosen on the training dev slices.
+MODEL_SURE = 0.8
 # Below this probability the classifier's first choice is a guess; it then only adds a topic when
 # no rule found any, and never displaces a rule topic.
 MODEL_CONFIDENT = 0.4
@@ -177,8 +183,9 @@ def combine(rule_scores: Mapping[str, float], model_probabilities: Mapping[str, 
 
     1. Hard news the rules recognised (a hard-news code scoring HARD_NEWS_PRESENT or more;
        HARD_NEWS_LIKELY with the classifier's HARD_NEWS_SHARE or as the rules' first topic; any
-       score when the rules do not see the classifier's first choice): rule topics first, in their
-       order; the classifier's confident codes follow.
+       score as the rules' first topic when they do not see the classifier's first choice and it
+       is below MODEL_SURE): the rules' hard-news topics first, then their other topics, each in
+       the rules' order; the classifier's confident codes follow.
     2. Otherwise a confident classifier (first probability >= MODEL_CONFIDENT) leads: its first code
        (scored by the larger of its probability and the rule score), then the rest by score.
     3. Otherwise the rules' topics stand; only when there are none does the classifier's guess
@@ -192,13 +199,16 @@ def combine(rule_scores: Mapping[str, float], model_probabilities: Mapping[str, 
     rules = sorted(rule_scores.items(), key=lambda item: (-item[1], item[0]))
     hard_rule = max((rule_scores.get(code, 0.0) for code in HARD_NEWS), default=0.0)
     hard_share = sum(model_probabilities.get(code, 0.0) for code in HARD_NEWS)
-    unsupported = bool(ranked_model) and ranked_model[0][0] not in rule_scores
+    rules_lead_hard = bool(rules) and rules[0][0] in HARD_NEWS
+    unsupported = bool(ranked_model) and ranked_model[0][0] not in rule_scores and ranked_model[0][1] < MODEL_SURE
     hard = (
         hard_rule >= HARD_NEWS_PRESENT
-        or (hard_rule >= HARD_NEWS_LIKELY and (hard_share >= HARD_NEWS_SHARE or rules[0][0] in HARD_NEWS))
-        or (hard_rule > 0 and unsupported)
+        or (hard_rule >= HARD_NEWS_LIKELY and (hard_share >= HARD_NEWS_SHARE or rules_lead_hard))
+        or (rules_lead_hard and unsupported)
     )
     confident = bool(ranked_model) and ranked_model[0][1] >= MODEL_CONFIDENT
+    if hard:
+        rules = sorted(rules, key=lambda item: item[0] not in HARD_NEWS)  # stable: the rules' order within
     if not ranked_model or hard or (rules and not confident):
         chosen = [Choice(code, score, False) for code, score in rules]
         extra = [(c, p) for c, p in extra if p >= MODEL_CONFIDENT]
