@@ -42,8 +42,8 @@ HARD_NEWS = frozenset({"medtop:16000000", "medtop:03000000", "medtop:02000000"})
 HARD_NEWS_PRESENT = 0.85
 HARD_NEWS_LIKELY = 0.5
 HARD_NEWS_SHARE = 0.2
-# A classifier this sure is not overruled by a weak hard-news term its first choice lacks ("balapan"
-# with one "kecelakaan", a film trailer with one "perang"); chosen on the training dev slices.
+# A classifier this sure is not overruled by a weak hard-news term its first choice lacks (a review
+# of a new van with one crime word in it); chosen on the training dev slices (topic_model.py --dev).
 MODEL_SURE = 0.8
 # Below this probability the classifier's first choice is a guess; it then only adds a topic when
 # no rule found any, and never displaces a rule topic.
